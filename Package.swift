@@ -1,0 +1,101 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Every Swift target: Swift 6 language mode, existential `any` spelled out.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "EvalGateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "evalgw", targets: ["evalgw"]),
+        .library(name: "EvalGatewayCore", targets: ["EvalGatewayCore"]),
+        .library(name: "AdapterConformance", targets: ["AdapterConformance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+
+        // The core: contracts, model, registry, resolution. Imports no driver and no HTTP framework.
+        .target(
+            name: "EvalGatewayCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Adapters: one target each.
+        .target(name: "MemoryAdapter", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
+        .target(name: "SQLiteAdapter", dependencies: ["EvalGatewayCore", "CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "PostgresAdapter", dependencies: ["EvalGatewayCore", "CLibPQ"], swiftSettings: swiftSettings),
+
+        // The HTTP surfaces (Agno, ops) as route groups over the core.
+        .target(
+            name: "EvalGatewayHTTP",
+            dependencies: [
+                "EvalGatewayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Assembly: configuration file loading, the built-in adapter kinds, the server.
+        .target(
+            name: "EvalGateway",
+            dependencies: [
+                "EvalGatewayCore", "EvalGatewayHTTP", "MemoryAdapter", "SQLiteAdapter", "PostgresAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The command-line tool: `evalgw serve` and the client commands.
+        .executableTarget(
+            name: "evalgw",
+            dependencies: [
+                "EvalGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The storage contract in executable form, for any adapter's own tests.
+        .target(name: "AdapterConformance", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
+
+        // Tests mirror the sources.
+        .testTarget(name: "EvalGatewayCoreTests", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MemoryAdapterTests", dependencies: ["MemoryAdapter", "AdapterConformance"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteAdapterTests", dependencies: ["SQLiteAdapter", "AdapterConformance", "CSQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresAdapterTests", dependencies: ["PostgresAdapter", "AdapterConformance"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvalGatewayHTTPTests",
+            dependencies: [
+                "EvalGateway",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

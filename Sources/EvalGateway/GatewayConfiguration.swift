@@ -1,0 +1,314 @@
+public import EvalGatewayCore
+public import EvalGatewayHTTP
+public import Logging
+import Foundation
+import Yams
+
+/// The gateway's configuration file (`config/gateway.yaml`), read and checked before anything opens.
+///
+/// ```yaml
+/// server: { host: 127.0.0.1, port: 7070 }
+/// default_db: local            # optional
+/// databases:
+///   - id: local
+///     adapter: sqlite
+///     path: ./data/evals.sqlite
+///     tables: [agno_eval_runs]
+/// auth: { tokens: [] }
+/// limits: { max_ids_per_request: 1000000, max_body_bytes: 67108864 }
+/// logging: { level: info }
+/// ```
+///
+/// Any string may be a `${ENV_VAR}` reference. Unknown keys and bad values fail with the file, the key and
+/// the problem.
+public struct GatewayConfiguration: Sendable {
+    /// The address to bind.
+    public var host: String = "127.0.0.1"
+    /// The port to bind.
+    public var port: Int = 7070
+    /// The database used when a request names none and several are registered.
+    public var defaultDatabaseID: String?
+    /// The registered databases, in order.
+    public var databases: [DatabaseConfiguration] = []
+    /// The bearer tokens; none = open.
+    public var tokens: [AccessToken] = []
+    /// Request size limits.
+    public var limits = RequestLimits()
+    /// The log level.
+    public var logLevel: Logger.Level = .info
+
+    /// An empty configuration (no databases).
+    public init() {}
+
+    /// Reads and checks the file at `path`.
+    public static func load(
+        path: String,
+        registry: AdapterRegistry,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> GatewayConfiguration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(file: path, key: "(file)", problem: "cannot be read: \(error.localizedDescription)")
+        }
+        do {
+            return try parse(yaml: text, registry: registry, environment: environment)
+        } catch var error {
+            error.file = path
+            throw error
+        }
+    }
+
+    /// Parses and checks YAML text.
+    public static func parse(
+        yaml text: String,
+        registry: AdapterRegistry,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigurationError) -> GatewayConfiguration {
+        let root: ConfigValue
+        do {
+            root = try ConfigValue(yaml: Yams.load(yaml: text) as Any)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(key: "(document)", problem: "is not valid YAML: \(error)")
+        }
+        let reader = ConfigReader(environment: environment)
+        return try reader.read(root, registry: registry)
+    }
+}
+
+/// Walks the parsed document, expanding `${ENV}` references and naming the key of every problem.
+private struct ConfigReader {
+    let environment: [String: String]
+
+    func read(_ root: ConfigValue, registry: AdapterRegistry) throws(ConfigurationError) -> GatewayConfiguration {
+        var configuration = GatewayConfiguration()
+        let top = try map(root, "(document)", allowed: ["server", "default_db", "databases", "auth", "limits", "logging"])
+
+        if let server = top["server"] {
+            let server = try map(server, "server", allowed: ["host", "port"])
+            if let host = server["host"] { configuration.host = try string(host, "server.host") }
+            if let port = server["port"] { configuration.port = try integer(port, "server.port", in: 0...65535) }
+        }
+
+        guard let databases = top["databases"] else {
+            throw ConfigurationError(key: "databases", problem: "is required: list at least one database")
+        }
+        for (index, entry) in try list(databases, "databases").enumerated() {
+            configuration.databases.append(try database(entry, "databases[\(index)]", registry: registry))
+        }
+        if configuration.databases.isEmpty {
+            throw ConfigurationError(key: "databases", problem: "is empty: list at least one database")
+        }
+        var seen: Set<String> = []
+        for (index, database) in configuration.databases.enumerated() where !seen.insert(database.id).inserted {
+            throw ConfigurationError(key: "databases[\(index)].id", problem: "'\(database.id)' is used by an earlier database")
+        }
+
+        if let defaultDB = top["default_db"], defaultDB != .null {
+            let id = try string(defaultDB, "default_db")
+            guard seen.contains(id) else {
+                throw ConfigurationError(key: "default_db", problem: "'\(id)' is not the id of a configured database")
+            }
+            configuration.defaultDatabaseID = id
+        }
+
+        if let auth = top["auth"] {
+            let auth = try map(auth, "auth", allowed: ["tokens"])
+            if let tokens = auth["tokens"] {
+                for (index, entry) in try list(tokens, "auth.tokens").enumerated() {
+                    configuration.tokens.append(try token(entry, "auth.tokens[\(index)]", databaseIDs: seen))
+                }
+            }
+        }
+
+        if let limits = top["limits"] {
+            let limits = try map(limits, "limits", allowed: ["max_ids_per_request", "max_body_bytes"])
+            if let value = limits["max_ids_per_request"] {
+                configuration.limits.maxIDsPerRequest = try integer(value, "limits.max_ids_per_request", in: 1...100_000_000)
+            }
+            if let value = limits["max_body_bytes"] {
+                configuration.limits.maxBodyBytes = try integer(value, "limits.max_body_bytes", in: 1024...(4 << 30))
+            }
+        }
+
+        if let logging = top["logging"] {
+            let logging = try map(logging, "logging", allowed: ["level"])
+            if let level = logging["level"] {
+                let text = try string(level, "logging.level")
+                guard let parsed = Logger.Level(rawValue: text) else {
+                    throw ConfigurationError(key: "logging.level", problem: "'\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                configuration.logLevel = parsed
+            }
+        }
+        return configuration
+    }
+
+    private func database(_ value: ConfigValue, _ path: String, registry: AdapterRegistry) throws(ConfigurationError) -> DatabaseConfiguration {
+        let entry = try map(value, path, allowed: nil)
+        guard let idValue = entry["id"] else { throw ConfigurationError(key: "\(path).id", problem: "is required") }
+        let id = try string(idValue, "\(path).id")
+        guard !id.isEmpty else { throw ConfigurationError(key: "\(path).id", problem: "must not be empty") }
+        guard let kindValue = entry["adapter"] else { throw ConfigurationError(key: "\(path).adapter", problem: "is required") }
+        let kind = try string(kindValue, "\(path).adapter")
+        guard let adapter = registry.adapter(kind: kind) else {
+            throw ConfigurationError(key: "\(path).adapter", problem: "unknown adapter '\(kind)' (registered: \(registry.kinds.joined(separator: ", ")))")
+        }
+        var tables = ["agno_eval_runs"]
+        if let tablesValue = entry["tables"] {
+            tables = []
+            for (index, table) in try list(tablesValue, "\(path).tables").enumerated() {
+                let name = try string(table, "\(path).tables[\(index)]")
+                guard !name.isEmpty, !tables.contains(name) else {
+                    throw ConfigurationError(key: "\(path).tables[\(index)]", problem: name.isEmpty ? "must not be empty" : "'\(name)' is listed twice")
+                }
+                tables.append(name)
+            }
+            guard !tables.isEmpty else { throw ConfigurationError(key: "\(path).tables", problem: "must list at least one table") }
+        }
+        var options: [String: ConfigValue] = [:]
+        for (key, value) in entry where !["id", "adapter", "tables"].contains(key) {
+            guard adapter.optionKeys.contains(key) else {
+                let accepted = (["id", "adapter", "tables"] + adapter.optionKeys.sorted()).joined(separator: ", ")
+                throw ConfigurationError(key: "\(path).\(key)", problem: "is not a key of a '\(kind)' database (accepted: \(accepted))")
+            }
+            options[key] = try expanded(value, "\(path).\(key)")
+        }
+        let configuration = DatabaseConfiguration(id: id, adapter: kind, tables: tables, options: AdapterOptions(options, path: path))
+        try adapter.validate(configuration)
+        return configuration
+    }
+
+    private func token(_ value: ConfigValue, _ path: String, databaseIDs: Set<String>) throws(ConfigurationError) -> AccessToken {
+        let entry = try map(value, path, allowed: ["name", "token", "scopes", "databases"])
+        guard let secretValue = entry["token"] else { throw ConfigurationError(key: "\(path).token", problem: "is required") }
+        let secret = try string(secretValue, "\(path).token")
+        guard !secret.isEmpty else { throw ConfigurationError(key: "\(path).token", problem: "must not be empty (is its environment variable set?)") }
+        var scopes: Set<Scope> = []
+        for (index, item) in try list(entry["scopes"] ?? .list([]), "\(path).scopes").enumerated() {
+            let text = try string(item, "\(path).scopes[\(index)]")
+            guard let scope = Scope(rawValue: text) else {
+                throw ConfigurationError(key: "\(path).scopes[\(index)]", problem: "'\(text)' is not one of \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            scopes.insert(scope)
+        }
+        guard !scopes.isEmpty else { throw ConfigurationError(key: "\(path).scopes", problem: "must list at least one scope") }
+        var databases: Set<String> = []
+        for (index, item) in try list(entry["databases"] ?? .list([.string("*")]), "\(path).databases").enumerated() {
+            let id = try string(item, "\(path).databases[\(index)]")
+            guard id == "*" || databaseIDs.contains(id) else {
+                throw ConfigurationError(key: "\(path).databases[\(index)]", problem: "'\(id)' is not the id of a configured database")
+            }
+            databases.insert(id)
+        }
+        let name = try entry["name"].map { (value) throws(ConfigurationError) in try string(value, "\(path).name") } ?? "token-\(path)"
+        return AccessToken(name: name, secret: secret, scopes: scopes, databases: databases)
+    }
+
+    // MARK: - Typed access
+
+    private func map(_ value: ConfigValue, _ path: String, allowed: Set<String>?) throws(ConfigurationError) -> [String: ConfigValue] {
+        guard case .map(let members) = value else {
+            throw ConfigurationError(key: path, problem: "expected a mapping, found '\(value)'")
+        }
+        if let allowed {
+            for key in members.keys.sorted() where !allowed.contains(key) {
+                throw ConfigurationError(key: path == "(document)" ? key : "\(path).\(key)", problem: "is not a known key (known: \(allowed.sorted().joined(separator: ", ")))")
+            }
+        }
+        return members
+    }
+
+    private func list(_ value: ConfigValue, _ path: String) throws(ConfigurationError) -> [ConfigValue] {
+        switch value {
+        case .list(let items): return items
+        case .null: return []
+        default: throw ConfigurationError(key: path, problem: "expected a list, found '\(value)'")
+        }
+    }
+
+    private func string(_ value: ConfigValue, _ path: String) throws(ConfigurationError) -> String {
+        switch try expanded(value, path) {
+        case .string(let text): return text
+        case .integer(let number): return String(number)
+        default: throw ConfigurationError(key: path, problem: "expected a string, found '\(value)'")
+        }
+    }
+
+    private func integer(_ value: ConfigValue, _ path: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        let number: Int
+        switch try expanded(value, path) {
+        case .integer(let parsed): number = parsed
+        case .string(let text) where Int(text) != nil: number = Int(text)!
+        default: throw ConfigurationError(key: path, problem: "expected an integer, found '\(value)'")
+        }
+        guard range.contains(number) else {
+            throw ConfigurationError(key: path, problem: "must be between \(range.lowerBound) and \(range.upperBound), found \(number)")
+        }
+        return number
+    }
+
+    /// Replaces `${NAME}` in strings (recursively in lists and maps) by the environment's value.
+    private func expanded(_ value: ConfigValue, _ path: String) throws(ConfigurationError) -> ConfigValue {
+        switch value {
+        case .string(let text):
+            guard text.contains("${") else { return value }
+            var result = ""
+            var rest = Substring(text)
+            while let open = rest.range(of: "${") {
+                result += rest[..<open.lowerBound]
+                guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                    throw ConfigurationError(key: path, problem: "has an unterminated '${' reference")
+                }
+                let name = String(rest[open.upperBound..<close])
+                guard let replacement = environment[name] else {
+                    throw ConfigurationError(key: path, problem: "refers to environment variable \(name), which is not set")
+                }
+                result += replacement
+                rest = rest[rest.index(after: close)...]
+            }
+            return .string(result + rest)
+        case .list(let items):
+            var expandedItems: [ConfigValue] = []
+            for (index, item) in items.enumerated() { expandedItems.append(try expanded(item, "\(path)[\(index)]")) }
+            return .list(expandedItems)
+        case .map(let members):
+            var expandedMembers: [String: ConfigValue] = [:]
+            for (key, member) in members { expandedMembers[key] = try expanded(member, "\(path).\(key)") }
+            return .map(expandedMembers)
+        default:
+            return value
+        }
+    }
+}
+
+extension ConfigValue {
+    /// Converts what Yams loaded (`String`, `Int`, `Double`, `Bool`, arrays, dictionaries, null).
+    init(yaml value: Any) throws(ConfigurationError) {
+        switch value {
+        case let text as String: self = .string(text)
+        case let flag as Bool: self = .bool(flag)
+        case let number as Int: self = .integer(number)
+        case let number as Double: self = .double(number)
+        case let items as [Any]:
+            var values: [ConfigValue] = []
+            for item in items { values.append(try ConfigValue(yaml: item)) }
+            self = .list(values)
+        case let members as [AnyHashable: Any]:
+            var values: [String: ConfigValue] = [:]
+            for (key, member) in members {
+                guard let key = key.base as? String else {
+                    throw ConfigurationError(key: "\(key)", problem: "keys must be strings")
+                }
+                values[key] = try ConfigValue(yaml: member)
+            }
+            self = .map(values)
+        case is NSNull: self = .null
+        case Optional<Any>.none: self = .null
+        default: self = .string(String(describing: value))
+        }
+    }
+}

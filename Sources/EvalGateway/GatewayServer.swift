@@ -1,0 +1,56 @@
+public import EvalGatewayCore
+public import EvalGatewayHTTP
+public import Hummingbird
+public import Logging
+
+/// Assembles and runs the gateway: opens the databases, builds the router, serves until SIGINT/SIGTERM,
+/// then lets in-flight requests finish and closes the stores.
+public struct GatewayServer: Sendable {
+    /// The services the routes share.
+    public let services: GatewayServices
+    /// The configuration it was built from.
+    public let configuration: GatewayConfiguration
+
+    /// Opens every configured database through `registry`.
+    public init(configuration: GatewayConfiguration, registry: AdapterRegistry, logger: Logger) async throws {
+        let catalog = try await DatabaseCatalog.open(
+            configuration.databases,
+            defaultDatabaseID: configuration.defaultDatabaseID,
+            registry: registry,
+            logger: logger
+        )
+        self.configuration = configuration
+        self.services = GatewayServices(
+            catalog: catalog,
+            access: AccessPolicy(tokens: configuration.tokens),
+            limits: configuration.limits,
+            logger: logger
+        )
+    }
+
+    /// The HTTP application, bound to `host`:`port` (the configuration's by default).
+    public func application(host: String? = nil, port: Int? = nil) -> some ApplicationProtocol {
+        let host = host ?? configuration.host
+        let port = port ?? configuration.port
+        if services.access.isOpen, !["127.0.0.1", "localhost", "::1"].contains(host) {
+            services.logger.warning("no auth tokens are configured and the gateway is bound to \(host): anyone who can reach it can read and delete eval runs")
+        }
+        return Application(
+            router: buildGatewayRouter(services: services),
+            configuration: .init(address: .hostname(host, port: port), serverName: "evalgw"),
+            logger: services.logger
+        )
+    }
+
+    /// Serves until SIGINT or SIGTERM, then closes the stores.
+    public func run(host: String? = nil, port: Int? = nil) async throws {
+        defer { services.logger.info("stopped") }
+        do {
+            try await application(host: host, port: port).runService()
+        } catch {
+            await services.catalog.shutdown()
+            throw error
+        }
+        await services.catalog.shutdown()
+    }
+}

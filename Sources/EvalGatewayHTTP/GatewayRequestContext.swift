@@ -1,0 +1,37 @@
+public import EvalGatewayCore
+public import Hummingbird
+
+/// The request context of every gateway route: Hummingbird's core storage plus the request id and the
+/// authenticated token.
+public struct GatewayRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The request id: the client's `X-Request-Id` when it sent a usable one, else a generated one.
+    /// Returned in the response header and carried by every log line and 5xx body.
+    public var requestID: String
+    /// The token the request authenticated with; `nil` when the gateway is open.
+    public var token: AccessToken?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.requestID = coreContext.logger[metadataKey: "hb.request.id"]?.description ?? RequestID.generate()
+        self.token = nil
+    }
+}
+
+/// Request ids.
+enum RequestID {
+    /// A new random id (16 hex digits).
+    static func generate() -> String {
+        let value = UInt64.random(in: .min ... .max)
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// The client's id if it is short and printable ASCII, else `nil`.
+    static func accept(_ value: String?) -> String? {
+        guard let value, !value.isEmpty, value.utf8.count <= 128,
+              value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,287 @@
+import CSQLite
+public import EvalGatewayCore
+import Foundation
+
+/// An eval-runs store over one SQLite file.
+///
+/// All statements run on one connection, serialized on its own queue (SQLite has one writer at a time
+/// anyway). A bulk delete is one statement with one parameter — the ids as a JSON array read through
+/// `json_each` — so no number of ids reaches SQLite's bound-variable limit, and it is atomic.
+public final class SQLiteEvalRunStore: EvalRunStore {
+    private let connection: SQLiteConnectionQueue
+    private let statements: [String: TableStatements]
+
+    /// Opens (creating if needed) the file at `path`, in WAL mode, and creates missing tables.
+    public init(path: String, tables: [String], busyTimeoutMilliseconds: Int32 = 5000) async throws {
+        let statements = Dictionary(uniqueKeysWithValues: Set(tables).map { ($0, TableStatements(table: $0)) })
+        let connection = try SQLiteConnection(path: path)
+        connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
+        self.connection = SQLiteConnectionQueue(label: "evalgw.sqlite.\(path)", connection: connection)
+        self.statements = statements
+        do {
+            try await self.connection.run { connection in
+                try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+                for table in statements.values.sorted(by: { $0.table < $1.table }) {
+                    try connection.execute(table.createTable)
+                }
+            }
+        } catch {
+            throw Self.storageError(error)
+        }
+    }
+
+    public func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
+        let sql = try statements(for: table)
+        let (filter, values) = Self.filter(query)
+        let countSQL = sql.count + filter
+        let listSQL = sql.select + filter + Self.orderBy(query) + " LIMIT ? OFFSET ?"
+        let pageValues = values + [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
+        return try await run { connection in
+            try connection.inReadTransaction {
+                let count = try connection.cachedStatement(countSQL)
+                try count.bind(values)
+                _ = try count.step()
+                let total = Int(count.int64(0))
+                let list = try connection.cachedStatement(listSQL)
+                try list.bind(pageValues)
+                var runs: [EvalRun] = []
+                while try list.step() { runs.append(Self.evalRun(from: list)) }
+                return EvalRunPage(runs: runs, totalCount: total)
+            }
+        }
+    }
+
+    public func evalRun(id: String, in table: String) async throws -> EvalRun? {
+        let sql = try statements(for: table).selectByID
+        return try await run { connection in
+            let statement = try connection.cachedStatement(sql)
+            try statement.bind([.text(id)])
+            return try statement.step() ? Self.evalRun(from: statement) : nil
+        }
+    }
+
+    public func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
+        let sql = try statements(for: table).insert
+        try StoredText.validate(run)
+        let values: [SQLiteValue] = [
+            .text(run.id), .text(run.evalType.rawValue), .text(run.evalData.jsonText), .text(run.evalInput.jsonText),
+            Self.text(run.name), Self.text(run.agentID), Self.text(run.teamID), Self.text(run.workflowID),
+            Self.text(run.modelID), Self.text(run.modelProvider), Self.text(run.evaluatedComponentName),
+            Self.text(run.userID), .integer(run.createdAt), run.updatedAt.map(SQLiteValue.integer) ?? .null,
+        ]
+        let id = run.id
+        try await self.run { connection in
+            do {
+                try connection.cachedStatement(sql).run(values)
+            } catch let error as SQLiteError where error.primaryCode == SQLITE_CONSTRAINT {
+                throw StorageError.conflict("An eval run with id '\(id)' already exists")
+            }
+        }
+        return run
+    }
+
+    public func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
+        let sql = try statements(for: table).rename
+        try StoredText.validate(name, field: "name")
+        let renamed = try await run { connection -> EvalRun? in
+            let statement = try connection.cachedStatement(sql)
+            try statement.bind([.text(name), .integer(timestamp), .text(id)])
+            guard try statement.step() else { return nil }
+            let run = Self.evalRun(from: statement)
+            while try statement.step() {}
+            return run
+        }
+        guard let renamed else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
+        return renamed
+    }
+
+    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+        let table = try statements(for: table)
+        try StoredText.validate(ids: ids)
+        var writer = JSONWriter(capacity: ids.count * 40 + 2)
+        writer.write(strings: ids)
+        let idArray = SQLiteValue.text(writer.text)
+        if returningRemovedIDs {
+            return try await run { connection in
+                let statement = try connection.cachedStatement(table.deleteReturning)
+                try statement.bind([idArray])
+                var removed: Set<String> = []
+                while try statement.step() { removed.insert(statement.text(0)) }
+                return EvalRunDeletion(deletedCount: removed.count, removedIDs: removed)
+            }
+        }
+        return try await run { connection in
+            try connection.cachedStatement(table.delete).run([idArray])
+            return EvalRunDeletion(deletedCount: connection.changes)
+        }
+    }
+
+    public func ping() async throws {
+        try await run { connection in try connection.cachedStatement("SELECT 1").run() }
+    }
+
+    public func shutdown() async {
+        _ = try? await run { connection in try connection.execute("PRAGMA optimize") }
+    }
+
+    // MARK: - Helpers
+
+    private func statements(for table: String) throws -> TableStatements {
+        guard let statements = statements[table] else { throw StorageError.invalid("Unknown table '\(table)'") }
+        return statements
+    }
+
+    /// Runs `body` on the connection queue, turning SQLite errors into storage errors.
+    private func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        do {
+            return try await connection.run(body)
+        } catch {
+            throw Self.storageError(error)
+        }
+    }
+
+    /// Busy, locked, I/O, full-disk and can't-open errors mean the backend is unavailable; the rest are
+    /// internal. The SQLite text goes to the log only.
+    static func storageError(_ error: any Error) -> StorageError {
+        guard let error = error as? SQLiteError else { return StorageError(error) }
+        switch error.primaryCode {
+        case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_READONLY:
+            return .unavailable(underlying: error.description, retryAfter: 1)
+        default:
+            return .internal(underlying: error.description)
+        }
+    }
+
+    private static func text(_ value: String?) -> SQLiteValue { value.map(SQLiteValue.text) ?? .null }
+
+    private static func filter(_ query: EvalRunQuery) -> (String, [SQLiteValue]) {
+        var clauses: [String] = []
+        var values: [SQLiteValue] = []
+        for (column, value) in [("agent_id", query.agentID), ("team_id", query.teamID), ("workflow_id", query.workflowID), ("model_id", query.modelID)] {
+            if let value {
+                clauses.append("\(column) = ?")
+                values.append(.text(value))
+            }
+        }
+        switch query.componentType {
+        case .agent?: clauses.append("agent_id IS NOT NULL")
+        case .team?: clauses.append("team_id IS NOT NULL")
+        case .workflow?: clauses.append("workflow_id IS NOT NULL")
+        case nil: break
+        }
+        if let evalTypes = query.evalTypes {
+            var writer = JSONWriter()
+            writer.write(strings: evalTypes.map(\.rawValue))
+            clauses.append("eval_type IN (SELECT value FROM json_each(?))")
+            values.append(.text(writer.text))
+        }
+        return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), values)
+    }
+
+    private static func orderBy(_ query: EvalRunQuery) -> String {
+        let direction = query.sortOrder == .ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST"
+        let tieBreak = query.sortOrder == .ascending ? "ASC" : "DESC"
+        let column = query.sortBy.rawValue
+        return column == "run_id" ? " ORDER BY run_id \(tieBreak)" : " ORDER BY \(column) \(direction), run_id \(tieBreak)"
+    }
+
+    private static func evalRun(from row: SQLiteStatement) -> EvalRun {
+        EvalRun(
+            id: row.text(0),
+            agentID: row.optionalText(1),
+            modelID: row.optionalText(2),
+            modelProvider: row.optionalText(3),
+            teamID: row.optionalText(4),
+            workflowID: row.optionalText(5),
+            name: row.optionalText(6),
+            evaluatedComponentName: row.optionalText(7),
+            userID: row.optionalText(8),
+            evalType: EvalType(rawValue: row.text(9)),
+            evalData: Self.json(row.optionalText(10)),
+            evalInput: Self.json(row.optionalText(11)),
+            createdAt: row.int64(12),
+            updatedAt: row.optionalInt64(13)
+        )
+    }
+
+    /// Stored JSON text as a value; text that is not JSON (written by another tool) is served as a string.
+    private static func json(_ text: String?) -> JSONValue {
+        guard let text else { return .null }
+        return (try? JSONValue(parsing: text)) ?? .string(text)
+    }
+}
+
+extension SQLiteConnection {
+    /// Runs `body` in a deferred transaction, so that its reads see one snapshot.
+    func inReadTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN DEFERRED")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+}
+
+/// The SQL of one registered table, built once from its configured name.
+struct TableStatements: Sendable {
+    let table: String
+    let createTable: String
+    let count: String
+    let select: String
+    let selectByID: String
+    let insert: String
+    let rename: String
+    let delete: String
+    let deleteReturning: String
+
+    static let columns =
+        "run_id, agent_id, model_id, model_provider, team_id, workflow_id, name, evaluated_component_name, user_id, eval_type, eval_data, eval_input, created_at, updated_at"
+
+    init(table: String) {
+        self.table = table
+        let parts = table.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let quoted = parts.map(Self.quote).joined(separator: ".")
+        let schemaPrefix = parts.count > 1 ? parts.dropLast().map(Self.quote).joined(separator: ".") + "." : ""
+        let bareName = parts.last!
+        let quotedBare = Self.quote(bareName)
+        createTable = """
+            CREATE TABLE IF NOT EXISTS \(quoted) (
+                run_id VARCHAR NOT NULL PRIMARY KEY,
+                eval_type VARCHAR NOT NULL,
+                eval_data JSON NOT NULL,
+                eval_input JSON NOT NULL,
+                name VARCHAR,
+                agent_id VARCHAR,
+                team_id VARCHAR,
+                workflow_id VARCHAR,
+                model_id VARCHAR,
+                model_provider VARCHAR,
+                evaluated_component_name VARCHAR,
+                user_id VARCHAR,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT
+            );
+            CREATE INDEX IF NOT EXISTS \(schemaPrefix)\(Self.quote("idx_\(bareName)_created_at")) ON \(quotedBare) (created_at);
+            CREATE INDEX IF NOT EXISTS \(schemaPrefix)\(Self.quote("idx_\(bareName)_user_id")) ON \(quotedBare) (user_id);
+            """
+        count = "SELECT COUNT(*) FROM \(quoted)"
+        select = "SELECT \(Self.columns) FROM \(quoted)"
+        selectByID = "SELECT \(Self.columns) FROM \(quoted) WHERE run_id = ?"
+        insert = """
+            INSERT INTO \(quoted) (run_id, eval_type, eval_data, eval_input, name, agent_id, team_id, workflow_id, \
+            model_id, model_provider, evaluated_component_name, user_id, created_at, updated_at) \
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        rename = "UPDATE \(quoted) SET name = ?, updated_at = ? WHERE run_id = ? RETURNING \(Self.columns)"
+        delete = "DELETE FROM \(quoted) WHERE run_id IN (SELECT value FROM json_each(?))"
+        deleteReturning = delete + " RETURNING run_id"
+    }
+
+    static func quote(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

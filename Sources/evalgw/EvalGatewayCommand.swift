@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `evalgw`: the gateway server and its command-line client.
+@main
+struct EvalGatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evalgw",
+        abstract: "A gateway for evaluation-run stores: Agno eval-runs API over SQLite, Postgres and memory.",
+        subcommands: [Serve.self]
+    )
+}

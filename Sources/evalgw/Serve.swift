@@ -1,0 +1,36 @@
+import ArgumentParser
+import EvalGateway
+import EvalGatewayCore
+import Logging
+
+/// `evalgw serve`: runs the gateway.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the gateway until SIGINT or SIGTERM.")
+
+    @Option(name: .long, help: "The configuration file.")
+    var config: String = "config/gateway.yaml"
+
+    @Option(name: .long, help: "The address to bind (default: the configuration's server.host).")
+    var host: String?
+
+    @Option(name: .long, help: "The port to bind (default: the configuration's server.port).")
+    var port: Int?
+
+    func run() async throws {
+        let configuration: GatewayConfiguration
+        do {
+            configuration = try GatewayConfiguration.load(path: config, registry: .builtIn)
+        } catch {
+            throw ValidationError("invalid configuration: \(error)")
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "evalgw")
+        let server = try await GatewayServer(configuration: configuration, registry: .builtIn, logger: logger)
+        try await server.run(host: host, port: port)
+    }
+}
