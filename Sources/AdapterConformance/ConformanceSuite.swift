@@ -1,0 +1,156 @@
+import EvalGatewayCore
+
+/// The storage contract (DESIGN §5) as named, executable checks.
+///
+/// Any adapter — in this package or another — runs the suite by handing it a ``ConformanceTarget``.
+/// Each check gets a fresh store over tables of its own and reports passed, failed (with what went
+/// wrong) or skipped (with the capability it lacks); nothing is passed silently.
+public struct ConformanceSuite: Sendable {
+    /// The adapter under test.
+    public let target: ConformanceTarget
+
+    /// A suite for `target`.
+    public init(target: ConformanceTarget) { self.target = target }
+
+    /// Every check, in the order they run.
+    public static let checks: [ConformanceCheck] =
+        RoundTripChecks.all + ListChecks.all + DeleteChecks.all + ConcurrencyChecks.all + ErrorChecks.all
+
+    /// The names of every check.
+    public static var checkNames: [String] { checks.map(\.name) }
+
+    /// Runs every check (or those whose names are in `only`) and returns one result each.
+    public func run(only: Set<String>? = nil) async -> [ConformanceResult] {
+        var results: [ConformanceResult] = []
+        for check in Self.checks where only?.contains(check.name) ?? true {
+            results.append(await run(check))
+        }
+        return results
+    }
+
+    /// Runs the check named `name`.
+    public func run(checkNamed name: String) async -> ConformanceResult {
+        guard let check = Self.checks.first(where: { $0.name == name }) else {
+            return ConformanceResult(check: name, outcome: .failed("no such check"), seconds: 0)
+        }
+        return await run(check)
+    }
+
+    private func run(_ check: ConformanceCheck) async -> ConformanceResult {
+        if let missing = check.requires.subtracting(target.capabilities).first {
+            return ConformanceResult(check: check.name, outcome: .skipped("adapter does not declare '\(missing.rawValue)'"), seconds: 0)
+        }
+        let start = ContinuousClock.now
+        let outcome: ConformanceResult.Outcome
+        do {
+            let context = try await ConformanceContext(target: target)
+            do {
+                try await check.body(context)
+            } catch {
+                await context.store.shutdown()
+                throw error
+            }
+            await context.store.shutdown()
+            outcome = .passed
+        } catch let failure as ConformanceFailure {
+            outcome = .failed(failure.description)
+        } catch {
+            outcome = .failed("unexpected error: \(error)")
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return ConformanceResult(check: check.name, outcome: outcome, seconds: seconds)
+    }
+}
+
+/// One named check of the contract.
+public struct ConformanceCheck: Sendable {
+    /// A stable, kebab-case name.
+    public let name: String
+    /// What the check proves, in one sentence.
+    public let summary: String
+    /// The capabilities it needs.
+    public let requires: Set<ConformanceCapability>
+    let body: @Sendable (ConformanceContext) async throws -> Void
+
+    init(_ name: String, _ summary: String, requires: Set<ConformanceCapability> = [], body: @escaping @Sendable (ConformanceContext) async throws -> Void) {
+        self.name = name
+        self.summary = summary
+        self.requires = requires
+        self.body = body
+    }
+}
+
+/// What a check works with: a fresh store over two tables of its own.
+struct ConformanceContext: Sendable {
+    let target: ConformanceTarget
+    let store: any EvalRunStore
+    /// The main table.
+    let table: String
+    /// A second table of the same store.
+    let otherTable: String
+
+    init(target: ConformanceTarget) async throws {
+        let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
+        self.target = target
+        self.table = "conformance_\(suffix)"
+        self.otherTable = "conformance_\(suffix)_other"
+        self.store = try await target.makeStore([table, otherTable])
+    }
+
+    /// Stores `runs` one by one.
+    func seed(_ runs: [EvalRun], in table: String? = nil) async throws {
+        for run in runs { _ = try await store.createEvalRun(run, in: table ?? self.table) }
+    }
+
+    /// All rows of the main table, by listing every page.
+    func allRuns(in table: String? = nil) async throws -> [EvalRun] {
+        try await store.listEvalRuns(in: table ?? self.table, matching: EvalRunQuery(limit: 1_000_000)).runs
+    }
+
+    /// The number of rows in a table.
+    func count(in table: String? = nil) async throws -> Int {
+        try await store.listEvalRuns(in: table ?? self.table, matching: EvalRunQuery(limit: 1)).totalCount
+    }
+}
+
+// MARK: - Expectations
+
+func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
+    if !condition { throw ConformanceFailure(description: message()) }
+}
+
+func expectEqual<T: Equatable>(_ actual: T, _ expected: T, _ what: String) throws {
+    if actual != expected { throw ConformanceFailure(description: "\(what): expected \(expected), got \(actual)") }
+}
+
+/// Expects `body` to throw a storage error of `kind`.
+func expectStorageError(_ kind: StorageError.Kind, _ what: String, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as StorageError {
+        if error.kind != kind { throw ConformanceFailure(description: "\(what): expected a '\(kind.rawValue)' error, got '\(error.kind.rawValue)' (\(error))") }
+        return
+    } catch {
+        throw ConformanceFailure(description: "\(what): expected a '\(kind.rawValue)' StorageError, got \(type(of: error)): \(error)")
+    }
+    throw ConformanceFailure(description: "\(what): expected a '\(kind.rawValue)' error, but it succeeded")
+}
+
+/// A run with a given id and creation time, and a few fields set.
+func sampleRun(_ id: String, createdAt: Int64 = 1_700_000_000, type: EvalType = .accuracy, agentID: String? = "agent-1") -> EvalRun {
+    EvalRun(
+        id: id,
+        agentID: agentID,
+        modelID: "gpt-4o",
+        modelProvider: "openai",
+        name: "run \(id)",
+        evaluatedComponentName: "Support agent",
+        userID: "user-1",
+        evalType: type,
+        evalData: .object(["score": .number(8.5), "passed": .bool(true)]),
+        evalInput: .object(["input": .string("What is 2+2?")]),
+        createdAt: createdAt,
+        updatedAt: createdAt
+    )
+}
