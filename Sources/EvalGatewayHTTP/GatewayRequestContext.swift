@@ -13,7 +13,7 @@ public struct GatewayRequestContext: RequestContext {
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.requestID = coreContext.logger[metadataKey: "hb.request.id"]?.description ?? RequestID.generate()
+        self.requestID = source.logger[metadataKey: "hb.request.id"]?.description ?? RequestID.generate()
         self.token = nil
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import NIOCore
 
 /// The Agno AgentOS `/eval-runs` surface: list, get, bulk delete, rename, create.
 ///
@@ -129,6 +130,8 @@ struct EvalRunRoutes: Sendable {
     private func collectBody(_ request: Request) async throws -> ByteBuffer {
         do {
             return try await request.body.collect(upTo: services.limits.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw AgnoError(.contentTooLarge, "Request body is larger than the limit of \(services.limits.maxBodyBytes) bytes")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw AgnoError(.contentTooLarge, "Request body is larger than the limit of \(services.limits.maxBodyBytes) bytes")
         }

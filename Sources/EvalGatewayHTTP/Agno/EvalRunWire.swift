@@ -84,11 +84,13 @@ enum EvalRunWire {
             [.key("body")] + path.map { key in key.intValue.map(ValidationIssue.LocationPart.index) ?? .key(key.stringValue) }
         }
         func typeIssue(_ expected: Any.Type, _ path: [any CodingKey]) -> ValidationIssue {
+            let name = String(describing: expected)
             switch expected {
-            case is String.Type: ValidationIssue(location(path), "Input should be a valid string", type: "string_type")
-            case is [String].Type, is [JSONValue].Type: ValidationIssue(location(path), "Input should be a valid list", type: "list_type")
+            case is String.Type: return ValidationIssue(location(path), "Input should be a valid string", type: "string_type")
+            case _ where name.hasPrefix("Array") || name.contains("UnkeyedDecodingContainer"):
+                return ValidationIssue(location(path), "Input should be a valid list", type: "list_type")
             default:
-                path.isEmpty
+                return path.isEmpty
                     ? ValidationIssue(location(path), "Input should be a valid dictionary or object to extract fields from", type: "model_attributes_type")
                     : ValidationIssue(location(path), "Input should be a valid \(expected)", type: "type_error")
             }

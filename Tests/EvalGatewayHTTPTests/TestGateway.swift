@@ -1,0 +1,82 @@
+import EvalGatewayCore
+import EvalGatewayHTTP
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MemoryAdapter
+import SQLiteAdapter
+import Testing
+
+/// A gateway over real adapters (a memory database `scratch` and an SQLite file `local`, unless told
+/// otherwise), driven through the real router.
+struct TestGateway {
+    let services: GatewayServices
+
+    /// A gateway with `local` (SQLite, temp file) and `scratch` (memory).
+    static func make(
+        defaultDatabaseID: String? = nil,
+        tokens: [AccessToken] = [],
+        limits: RequestLimits = RequestLimits(),
+        extraTables: [String] = [],
+        extra: [RegisteredDatabase] = [],
+        only: Set<String>? = nil
+    ) async throws -> TestGateway {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-http-\(UUID().uuidString).sqlite").path
+        let tables = ["agno_eval_runs"] + extraTables
+        var databases = [
+            RegisteredDatabase(
+                configuration: DatabaseConfiguration(id: "local", adapter: "sqlite", tables: tables),
+                store: try await SQLiteEvalRunStore(path: path, tables: tables)
+            ),
+            RegisteredDatabase(
+                configuration: DatabaseConfiguration(id: "scratch", adapter: "memory", tables: tables),
+                store: MemoryEvalRunStore(tables: tables)
+            ),
+        ] + extra
+        if let only { databases = databases.filter { only.contains($0.id) } }
+        let services = GatewayServices(
+            catalog: DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID),
+            access: AccessPolicy(tokens: tokens),
+            limits: limits,
+            logger: Logger(label: "test")
+        )
+        return TestGateway(services: services)
+    }
+
+    /// Runs `body` with a client of the router.
+    func test<T>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = Application(router: buildGatewayRouter(services: services))
+        return try await app.test(.router, body)
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends a request with an optional JSON body text and returns the response.
+    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// Creates a run through the API and returns its JSON.
+    @discardableResult
+    func createRun(_ id: String, db: String, type: String = "accuracy", extra: String = "") async throws -> [String: Any] {
+        let response = try await send(.post, "/eval-runs?db_id=\(db)", json: #"{"id":"\#(id)","eval_type":"\#(type)","eval_data":{"score":1}\#(extra)}"#)
+        #expect(response.status == .created, "create \(id) on \(db): \(String(buffer: response.body))")
+        return response.object
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object (empty if it is not one).
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    }
+
+    /// The body's `detail`.
+    var detail: String? { object["detail"] as? String }
+
+    /// The body's `error_code`.
+    var errorCode: String? { object["error_code"] as? String }
+}
