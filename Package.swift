@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "evalgw", targets: ["evalgw"]),
         .library(name: "EvalGatewayCore", targets: ["EvalGatewayCore"]),
         .library(name: "AdapterConformance", targets: ["AdapterConformance"]),
+        .plugin(name: "ConformancePlugin", targets: ["ConformancePlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -77,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "evalgw",
             dependencies: [
-                "EvalGateway",
+                "EvalGateway", "AdapterConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -86,7 +87,28 @@ let package = Package(
         // The storage contract in executable form, for any adapter's own tests.
         .target(name: "AdapterConformance", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
 
+        // `swift package conformance`: builds evalgw and runs `evalgw conformance`.
+        .plugin(
+            name: "ConformancePlugin",
+            capability: .command(
+                intent: .custom(verb: "conformance", description: "Run the adapter conformance suite (see `evalgw conformance --help`).")
+            ),
+            dependencies: ["evalgw"]
+        ),
+
+        // A third-party adapter, written only against the public core, as an outside package would be.
+        .target(name: "ThirdPartyAdapterExample", dependencies: ["EvalGatewayCore"], path: "Tests/ThirdPartyAdapterExample", swiftSettings: swiftSettings),
+
         // Tests mirror the sources.
+        .testTarget(name: "AdapterConformanceTests", dependencies: ["AdapterConformance", "MemoryAdapter"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ThirdPartyAdapterTests",
+            dependencies: [
+                "ThirdPartyAdapterExample", "AdapterConformance", "EvalGateway", "EvalGatewayHTTP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EvalGatewayCoreTests", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MemoryAdapterTests", dependencies: ["MemoryAdapter", "AdapterConformance"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteAdapterTests", dependencies: ["SQLiteAdapter", "AdapterConformance", "CSQLite"], swiftSettings: swiftSettings),

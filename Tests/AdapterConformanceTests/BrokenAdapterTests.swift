@@ -1,0 +1,97 @@
+import AdapterConformance
+import EvalGatewayCore
+import MemoryAdapter
+import Testing
+
+/// The suite has teeth: adapters broken in one way each fail the check that guards that rule, and a
+/// correct adapter passes every check.
+@Suite struct BrokenAdapterTests {
+    /// Wraps the memory store and breaks one rule of the contract.
+    final class BrokenStore: EvalRunStore {
+        enum Flaw { case nonAtomicDelete, cappedIDList, doubleCounting, wrongErrorTypes }
+        let base: MemoryEvalRunStore
+        let flaw: Flaw
+
+        init(tables: [String], flaw: Flaw) {
+            self.base = MemoryEvalRunStore(tables: tables)
+            self.flaw = flaw
+        }
+
+        struct DriverError: Error {}
+
+        func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
+            try await base.listEvalRuns(in: table, matching: query)
+        }
+        func evalRun(id: String, in table: String) async throws -> EvalRun? { try await base.evalRun(id: id, in: table) }
+        func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
+            if flaw == .wrongErrorTypes, try await base.evalRun(id: run.id, in: table) != nil { throw DriverError() }
+            return try await base.createEvalRun(run, in: table)
+        }
+        func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
+            if flaw == .wrongErrorTypes, try await base.evalRun(id: id, in: table) == nil {
+                throw StorageError.internal(underlying: "UPDATE 0")
+            }
+            return try await base.renameEvalRun(id: id, to: name, at: timestamp, in: table)
+        }
+        func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+            switch flaw {
+            case .nonAtomicDelete:
+                // One id at a time, validating as it goes: readers see halves, failures leave halves.
+                var count = 0
+                for (index, id) in ids.enumerated() {
+                    count += try await base.deleteEvalRuns(ids: [id], in: table, returningRemovedIDs: false).deletedCount
+                    if index % 50 == 0 { try await Task.sleep(for: .milliseconds(1)) }
+                }
+                return EvalRunDeletion(deletedCount: count, removedIDs: nil)
+            case .cappedIDList:
+                if ids.count > 65_535 { throw StorageError.internal(underlying: "too many bind parameters") }
+            case .doubleCounting:
+                let result = try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
+                return EvalRunDeletion(deletedCount: result.deletedCount == 0 ? 0 : ids.count, removedIDs: result.removedIDs)
+            case .wrongErrorTypes:
+                break
+            }
+            return try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
+        }
+        func ping() async throws {}
+        func shutdown() async {}
+    }
+
+    static func failures(_ flaw: BrokenStore.Flaw) async -> Set<String> {
+        let target = ConformanceTarget(name: "broken") { tables in BrokenStore(tables: tables, flaw: flaw) }
+        let results = await ConformanceSuite(target: target).run()
+        return Set(results.filter { !$0.didNotFail }.map(\.check))
+    }
+
+    @Test func aNonAtomicDeleteFailsTheAtomicityChecks() async {
+        let failed = await Self.failures(.nonAtomicDelete)
+        #expect(failed.contains("delete-is-atomic-for-readers"))
+        #expect(failed.contains("delete-is-all-or-nothing"))
+        #expect(!failed.contains("create-then-get-round-trips"))
+    }
+
+    @Test func aCappedIDListFailsTheLargeDelete() async {
+        let failed = await Self.failures(.cappedIDList)
+        #expect(failed == ["delete-65536-ids", "delete-200000-ids"])
+    }
+
+    @Test func doubleCountingFailsTheCountChecks() async {
+        let failed = await Self.failures(.doubleCounting)
+        #expect(failed.contains("delete-returns-exact-count"))
+        #expect(failed.contains("delete-collapses-duplicates"))
+        #expect(failed.contains("overlapping-deletes-count-each-row-once"))
+    }
+
+    @Test func wrongErrorTypesFailTheErrorChecks() async {
+        let failed = await Self.failures(.wrongErrorTypes)
+        #expect(failed == ["duplicate-create-is-conflict", "rename-missing-is-not-found"])
+    }
+
+    @Test func aCorrectAdapterPassesEveryCheckAndSkipsOnlyWithAReason() async {
+        let target = ConformanceTarget(name: "memory") { tables in MemoryEvalRunStore(tables: tables) }
+        let results = await ConformanceSuite(target: target).run()
+        #expect(results.count == ConformanceSuite.checks.count)
+        #expect(results.allSatisfy { $0.outcome == .passed || $0.outcome == .skipped("adapter does not declare 'outage-simulation'") }, "\(results.filter { $0.outcome != .passed })")
+        #expect(results.filter { $0.outcome != .passed }.map(\.check) == ["outage-is-unavailable-and-recovers"])
+    }
+}

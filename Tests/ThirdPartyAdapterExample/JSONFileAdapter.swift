@@ -1,0 +1,152 @@
+import EvalGatewayCore
+import Foundation
+import Logging
+import Synchronization
+
+/// A third-party adapter, written as an outside package would write one: against `EvalGatewayCore`'s
+/// public API only. Kind `jsonfile`: each table is a JSON file in `directory`, rewritten atomically
+/// (write to a temporary file, then rename) after every change.
+///
+/// Register it before start:
+///
+///     var registry = AdapterRegistry.builtIn
+///     registry.register(JSONFileAdapter())
+///
+/// and name it in configuration:
+///
+///     databases:
+///       - { id: files, adapter: jsonfile, directory: ./data/runs }
+public struct JSONFileAdapter: StorageAdapter {
+    /// Creates the adapter kind.
+    public init() {}
+
+    public var kind: String { "jsonfile" }
+    public var optionKeys: Set<String> { ["directory"] }
+
+    public func validate(_ configuration: DatabaseConfiguration) throws(ConfigurationError) {
+        _ = try configuration.options.requiredString("directory")
+        for (index, table) in configuration.tables.enumerated() where table.contains("/") || table.hasPrefix(".") {
+            throw ConfigurationError(key: "\(configuration.options.path).tables[\(index)]", problem: "'\(table)' cannot be a file name")
+        }
+    }
+
+    public func makeStore(for configuration: DatabaseConfiguration, logger: Logger) async throws -> any EvalRunStore {
+        try validate(configuration)
+        return try JSONFileStore(directory: try configuration.options.requiredString("directory"), tables: configuration.tables)
+    }
+}
+
+/// The store behind ``JSONFileAdapter``: rows in memory under one lock, each table's file rewritten
+/// after every change while the lock is held, so the file and the memory never disagree.
+public final class JSONFileStore: EvalRunStore {
+    private let directory: URL
+    private let tables: Mutex<[String: [String: EvalRun]]>
+
+    /// Opens (creating) the directory and loads every table's file.
+    public init(directory: String, tables: [String]) throws {
+        self.directory = URL(fileURLWithPath: directory)
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        var loaded: [String: [String: EvalRun]] = [:]
+        for table in tables {
+            let file = self.directory.appendingPathComponent("\(table).json")
+            let records = FileManager.default.fileExists(atPath: file.path)
+                ? try JSONDecoder().decode([Record].self, from: Data(contentsOf: file)) : []
+            loaded[table] = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0.run) })
+        }
+        self.tables = Mutex(loaded)
+    }
+
+    public func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
+        let rows = try tables.withLock { try Self.rows(table, $0).values.filter(query.matches) }
+        let sorted = rows.sorted(by: EvalRunOrdering(column: query.sortBy, order: query.sortOrder).areInIncreasingOrder)
+        return EvalRunPage(runs: Array(sorted.dropFirst(query.offset).prefix(query.limit)), totalCount: sorted.count)
+    }
+
+    public func evalRun(id: String, in table: String) async throws -> EvalRun? {
+        try tables.withLock { try Self.rows(table, $0)[id] }
+    }
+
+    public func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
+        try StoredText.validate(run)
+        return try change(table) { rows in
+            guard rows[run.id] == nil else { throw StorageError.conflict("An eval run with id '\(run.id)' already exists") }
+            rows[run.id] = run
+            return run
+        }
+    }
+
+    public func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
+        try StoredText.validate(name, field: "name")
+        return try change(table) { rows in
+            guard var run = rows[id] else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
+            run.name = name
+            run.updatedAt = timestamp
+            rows[id] = run
+            return run
+        }
+    }
+
+    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+        try StoredText.validate(ids: ids)
+        return try change(table) { rows in
+            var removed: Set<String> = []
+            for id in ids where rows.removeValue(forKey: id) != nil { removed.insert(id) }
+            return EvalRunDeletion(deletedCount: removed.count, removedIDs: returningRemovedIDs ? removed : nil)
+        }
+    }
+
+    public func ping() async throws {
+        guard FileManager.default.isWritableFile(atPath: directory.path) else {
+            throw StorageError.unavailable(underlying: "\(directory.path) is not writable")
+        }
+    }
+
+    public func shutdown() async {}
+
+    /// Applies `body` to a copy of the table, writes the file, then keeps the copy: a failed write
+    /// changes nothing.
+    private func change<T>(_ table: String, _ body: (inout [String: EvalRun]) throws -> T) throws -> T {
+        try tables.withLock { tables in
+            var rows = try Self.rows(table, tables)
+            let result = try body(&rows)
+            do {
+                let data = try JSONEncoder().encode(rows.values.map(Record.init))
+                try data.write(to: directory.appendingPathComponent("\(table).json"), options: .atomic)
+            } catch {
+                throw StorageError.unavailable(underlying: "writing \(table).json: \(error)")
+            }
+            tables[table] = rows
+            return result
+        }
+    }
+
+    private static func rows(_ table: String, _ tables: [String: [String: EvalRun]]) throws -> [String: EvalRun] {
+        guard let rows = tables[table] else { throw StorageError.invalid("Unknown table '\(table)'") }
+        return rows
+    }
+
+    /// The file format: one object per run.
+    private struct Record: Codable {
+        var id: String
+        var agentID, modelID, modelProvider, teamID, workflowID, name, evaluatedComponentName, userID: String?
+        var evalType: String
+        var evalData, evalInput: JSONValue
+        var createdAt: Int64
+        var updatedAt: Int64?
+
+        init(_ run: EvalRun) {
+            id = run.id; agentID = run.agentID; modelID = run.modelID; modelProvider = run.modelProvider
+            teamID = run.teamID; workflowID = run.workflowID; name = run.name
+            evaluatedComponentName = run.evaluatedComponentName; userID = run.userID
+            evalType = run.evalType.rawValue; evalData = run.evalData; evalInput = run.evalInput
+            createdAt = run.createdAt; updatedAt = run.updatedAt
+        }
+
+        var run: EvalRun {
+            EvalRun(id: id, agentID: agentID, modelID: modelID, modelProvider: modelProvider, teamID: teamID,
+                    workflowID: workflowID, name: name, evaluatedComponentName: evaluatedComponentName, userID: userID,
+                    evalType: EvalType(rawValue: evalType), evalData: evalData, evalInput: evalInput,
+                    createdAt: createdAt, updatedAt: updatedAt)
+        }
+    }
+}
