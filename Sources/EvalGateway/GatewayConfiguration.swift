@@ -16,7 +16,8 @@ import Yams
 ///     tables: [agno_eval_runs]
 /// auth: { tokens: [] }
 /// limits: { max_ids_per_request: 1000000, max_body_bytes: 67108864 }
-/// logging: { level: info }
+/// logging: { level: info, format: plain }
+/// metrics: { enabled: true, require_token: false }
 /// ```
 ///
 /// Any string may be a `${ENV_VAR}` reference. Unknown keys and bad values fail with the file, the key and
@@ -36,6 +37,22 @@ public struct GatewayConfiguration: Sendable {
     public var limits = RequestLimits()
     /// The log level.
     public var logLevel: Logger.Level = .info
+    /// The log line format.
+    public var logFormat: LogFormat = .plain
+    /// Whether metrics are recorded and served at `/metrics`.
+    public var metricsEnabled = true
+    /// Whether `/metrics` needs a bearer token.
+    public var metricsRequireToken = false
+    /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
+    public var shutdownGraceSeconds = 30
+
+    /// Log line formats.
+    public enum LogFormat: String, Sendable, CaseIterable {
+        /// swift-log's plain lines.
+        case plain
+        /// One JSON object per line.
+        case json
+    }
 
     /// An empty configuration (no databases).
     public init() {}
@@ -85,12 +102,15 @@ private struct ConfigReader {
 
     func read(_ root: ConfigValue, registry: AdapterRegistry) throws(ConfigurationError) -> GatewayConfiguration {
         var configuration = GatewayConfiguration()
-        let top = try map(root, "(document)", allowed: ["server", "default_db", "databases", "auth", "limits", "logging"])
+        let top = try map(root, "(document)", allowed: ["server", "default_db", "databases", "auth", "limits", "logging", "metrics"])
 
         if let server = top["server"] {
-            let server = try map(server, "server", allowed: ["host", "port"])
+            let server = try map(server, "server", allowed: ["host", "port", "shutdown_grace_seconds"])
             if let host = server["host"] { configuration.host = try string(host, "server.host") }
             if let port = server["port"] { configuration.port = try integer(port, "server.port", in: 0...65535) }
+            if let grace = server["shutdown_grace_seconds"] {
+                configuration.shutdownGraceSeconds = try integer(grace, "server.shutdown_grace_seconds", in: 0...3600)
+            }
         }
 
         guard let databases = top["databases"] else {
@@ -135,13 +155,30 @@ private struct ConfigReader {
         }
 
         if let logging = top["logging"] {
-            let logging = try map(logging, "logging", allowed: ["level"])
+            let logging = try map(logging, "logging", allowed: ["level", "format"])
+            if let format = logging["format"] {
+                let text = try string(format, "logging.format")
+                guard let parsed = GatewayConfiguration.LogFormat(rawValue: text) else {
+                    throw ConfigurationError(key: "logging.format", problem: "'\(text)' is not one of plain, json")
+                }
+                configuration.logFormat = parsed
+            }
             if let level = logging["level"] {
                 let text = try string(level, "logging.level")
                 guard let parsed = Logger.Level(rawValue: text) else {
                     throw ConfigurationError(key: "logging.level", problem: "'\(text)' is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 configuration.logLevel = parsed
+            }
+        }
+        if let metrics = top["metrics"] {
+            let metrics = try map(metrics, "metrics", allowed: ["enabled", "require_token"])
+            if let enabled = metrics["enabled"] { configuration.metricsEnabled = try bool(enabled, "metrics.enabled") }
+            if let requireToken = metrics["require_token"] {
+                configuration.metricsRequireToken = try bool(requireToken, "metrics.require_token")
+                if configuration.metricsRequireToken, configuration.tokens.isEmpty {
+                    throw ConfigurationError(key: "metrics.require_token", problem: "is true but auth.tokens is empty: no token could read /metrics")
+                }
             }
         }
         return configuration
@@ -249,6 +286,15 @@ private struct ConfigReader {
             throw ConfigurationError(key: path, problem: "must be between \(range.lowerBound) and \(range.upperBound), found \(number)")
         }
         return number
+    }
+
+    private func bool(_ value: ConfigValue, _ path: String) throws(ConfigurationError) -> Bool {
+        switch try expanded(value, path) {
+        case .bool(let flag): return flag
+        case .string("true"): return true
+        case .string("false"): return false
+        default: throw ConfigurationError(key: path, problem: "expected true or false, found '\(value)'")
+        }
     }
 
     /// Replaces `${NAME}` in strings (recursively in lists and maps) by the environment's value.

@@ -2,21 +2,26 @@ public import EvalGatewayCore
 public import EvalGatewayHTTP
 public import Hummingbird
 public import Logging
+import ServiceLifecycle
 
-/// Assembles and runs the gateway: opens the databases, builds the router, serves until SIGINT/SIGTERM,
-/// then lets in-flight requests finish and closes the stores.
+/// Assembles and runs the gateway: opens the databases (each wrapped in the metrics decorator), builds
+/// the router, serves until SIGINT/SIGTERM, lets in-flight requests finish within the grace period,
+/// then closes the stores.
 public struct GatewayServer: Sendable {
     /// The services the routes share.
     public let services: GatewayServices
     /// The configuration it was built from.
     public let configuration: GatewayConfiguration
 
-    /// Opens every configured database through `registry`.
+    /// Opens every configured database through `registry`. With metrics on, they are recorded into a
+    /// registry of this server's own (`services.metrics`), which `serve` also bootstraps globally.
     public init(configuration: GatewayConfiguration, registry: AdapterRegistry, logger: Logger) async throws {
+        let metrics = configuration.metricsEnabled ? MetricsExposition(requireToken: configuration.metricsRequireToken) : nil
         let catalog = try await DatabaseCatalog.open(
             configuration.databases,
             defaultDatabaseID: configuration.defaultDatabaseID,
             registry: registry,
+            metrics: metrics?.factory,
             logger: logger
         )
         self.configuration = configuration
@@ -24,6 +29,7 @@ public struct GatewayServer: Sendable {
             catalog: catalog,
             access: AccessPolicy(tokens: configuration.tokens),
             limits: configuration.limits,
+            metrics: metrics,
             logger: logger
         )
     }
@@ -42,15 +48,22 @@ public struct GatewayServer: Sendable {
         )
     }
 
-    /// Serves until SIGINT or SIGTERM, then closes the stores.
+    /// Serves until SIGINT or SIGTERM: then stops accepting, waits up to the grace period for in-flight
+    /// requests, and closes the stores.
     public func run(host: String? = nil, port: Int? = nil) async throws {
-        defer { services.logger.info("stopped") }
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: application(host: host, port: port))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: services.logger
+        )
+        group.maximumGracefulShutdownDuration = .seconds(configuration.shutdownGraceSeconds)
         do {
-            try await application(host: host, port: port).runService()
+            try await ServiceGroup(configuration: group).run()
         } catch {
             await services.catalog.shutdown()
             throw error
         }
         await services.catalog.shutdown()
+        services.logger.info("stopped")
     }
 }

@@ -1,5 +1,6 @@
 public import EvalGatewayCore
 public import Hummingbird
+import Synchronization
 
 /// The request context of every gateway route: Hummingbird's core storage plus the request id and the
 /// authenticated token.
@@ -10,12 +11,25 @@ public struct GatewayRequestContext: RequestContext {
     public var requestID: String
     /// The token the request authenticated with; `nil` when the gateway is open.
     public var token: AccessToken?
+    /// What the request resolved to, for its log line (shared with the log middleware).
+    public let trace = RequestTrace()
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.requestID = source.logger[metadataKey: "hb.request.id"]?.description ?? RequestID.generate()
         self.token = nil
     }
+}
+
+/// The database a request resolved to, recorded by the route and read by the request log.
+public final class RequestTrace: Sendable {
+    private let target = Mutex<(databaseID: String, adapter: String)?>(nil)
+
+    /// Records the resolved database.
+    public func record(databaseID: String, adapter: String) { target.withLock { $0 = (databaseID, adapter) } }
+
+    /// The resolved database, if the request got that far.
+    public var resolved: (databaseID: String, adapter: String)? { target.withLock { $0 } }
 }
 
 /// Request ids.

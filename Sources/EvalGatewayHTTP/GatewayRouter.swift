@@ -6,8 +6,9 @@ public import Hummingbird
 public func buildGatewayRouter(services: GatewayServices) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
+    if let metrics = services.metrics { router.add(middleware: HTTPMetricsMiddleware(factory: metrics.factory)) }
     router.add(middleware: AgnoErrorMiddleware())
-    OpsRoutes().register(on: router)
+    OpsRoutes(services: services).register(on: router)
     EvalRunRoutes(services: services).register(on: router)
     return router
 }

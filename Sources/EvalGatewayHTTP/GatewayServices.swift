@@ -1,5 +1,6 @@
 public import EvalGatewayCore
 public import Logging
+public import Prometheus
 
 /// What the HTTP surfaces share: the databases, the access policy, the request limits and the logger.
 public struct GatewayServices: Sendable {
@@ -11,13 +12,46 @@ public struct GatewayServices: Sendable {
     public var limits: RequestLimits
     /// The server logger.
     public var logger: Logger
+    /// The Prometheus registry behind `/metrics`; `nil` when metrics are off.
+    public var metrics: MetricsExposition?
 
     /// Bundles the services.
-    public init(catalog: DatabaseCatalog, access: AccessPolicy, limits: RequestLimits = RequestLimits(), logger: Logger) {
+    public init(
+        catalog: DatabaseCatalog,
+        access: AccessPolicy,
+        limits: RequestLimits = RequestLimits(),
+        metrics: MetricsExposition? = nil,
+        logger: Logger
+    ) {
         self.catalog = catalog
         self.access = access
         self.limits = limits
+        self.metrics = metrics
         self.logger = logger
+    }
+}
+
+/// How metrics are exposed: the registry `/metrics` renders, its factory, and whether a token is needed.
+public struct MetricsExposition: Sendable {
+    /// The registry the gateway's metrics live in.
+    public let registry: PrometheusCollectorRegistry
+    /// A factory over `registry`, with histogram buckets fit for sub-millisecond to seconds.
+    public let factory: PrometheusMetricsFactory
+    /// Whether `/metrics` needs a bearer token (any configured token).
+    public var requireToken: Bool
+
+    /// A fresh registry.
+    public init(requireToken: Bool = false) {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        self.registry = registry
+        self.factory = factory
+        self.requireToken = requireToken
     }
 }
 

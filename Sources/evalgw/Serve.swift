@@ -2,6 +2,7 @@ import ArgumentParser
 import EvalGateway
 import EvalGatewayCore
 import Logging
+import Metrics
 
 /// `evalgw serve`: runs the gateway.
 struct Serve: AsyncParsableCommand {
@@ -24,13 +25,26 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("invalid configuration: \(error)")
         }
         let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+        switch configuration.logFormat {
+        case .plain:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "evalgw")
         let server = try await GatewayServer(configuration: configuration, registry: .builtIn, logger: logger)
+        if let metrics = server.services.metrics {
+            // Once per process: libraries' own metrics (Hummingbird's among them) land in the same registry.
+            MetricsSystem.bootstrap(metrics.factory)
+        }
         try await server.run(host: host, port: port)
     }
 }

@@ -20,7 +20,8 @@ struct TestGateway {
         limits: RequestLimits = RequestLimits(),
         extraTables: [String] = [],
         extra: [RegisteredDatabase] = [],
-        only: Set<String>? = nil
+        only: Set<String>? = nil,
+        metrics: MetricsExposition? = nil
     ) async throws -> TestGateway {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-http-\(UUID().uuidString).sqlite").path
         let tables = ["agno_eval_runs"] + extraTables
@@ -35,10 +36,19 @@ struct TestGateway {
             ),
         ] + extra
         if let only { databases = databases.filter { only.contains($0.id) } }
+        if let metrics {
+            databases = databases.map { database in
+                RegisteredDatabase(
+                    configuration: database.configuration,
+                    store: InstrumentedEvalRunStore(database.store, databaseID: database.id, adapter: database.adapter, factory: metrics.factory)
+                )
+            }
+        }
         let services = GatewayServices(
             catalog: DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID),
             access: AccessPolicy(tokens: tokens),
             limits: limits,
+            metrics: metrics,
             logger: Logger(label: "test")
         )
         return TestGateway(services: services)

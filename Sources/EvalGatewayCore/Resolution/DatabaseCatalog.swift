@@ -1,4 +1,5 @@
-import Logging
+public import CoreMetrics
+public import Logging
 
 /// A database the gateway serves: its configuration and its open store.
 public struct RegisteredDatabase: Sendable {
@@ -96,11 +97,13 @@ public struct DatabaseCatalog: Sendable {
         return ResolvedTable(database: database, table: table)
     }
 
-    /// Opens a store for every entry through the registry, in order.
+    /// Opens a store for every entry through the registry, in order; with a metrics factory, each store
+    /// is wrapped in an ``InstrumentedEvalRunStore``.
     public static func open(
         _ configurations: [DatabaseConfiguration],
         defaultDatabaseID: String? = nil,
         registry: AdapterRegistry,
+        metrics: (any MetricsFactory)? = nil,
         logger: Logger
     ) async throws -> DatabaseCatalog {
         var databases: [RegisteredDatabase] = []
@@ -111,10 +114,20 @@ public struct DatabaseCatalog: Sendable {
                     problem: "unknown adapter '\(configuration.adapter)' (registered: \(registry.kinds.joined(separator: ", ")))"
                 )
             }
-            let store = try await adapter.makeStore(for: configuration, logger: logger)
+            var store = try await adapter.makeStore(for: configuration, logger: logger)
+            if let metrics {
+                store = InstrumentedEvalRunStore(store, databaseID: configuration.id, adapter: configuration.adapter, factory: metrics)
+            }
             databases.append(RegisteredDatabase(configuration: configuration, store: store))
         }
         return DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID)
+    }
+
+    /// Samples every pooled store's connection gauges.
+    public func samplePools() {
+        for database in databases {
+            (database.store as? InstrumentedEvalRunStore)?.samplePool()
+        }
     }
 
     /// Shuts every store down.

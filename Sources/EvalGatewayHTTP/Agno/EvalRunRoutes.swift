@@ -122,6 +122,7 @@ struct EvalRunRoutes: Sendable {
             databaseID: parameters["db_id"].map(String.init),
             table: parameters["table"].map(String.init)
         )
+        context.trace.record(databaseID: target.database.id, adapter: target.database.adapter)
         try AccessPolicy.require(databaseID: target.database.id, for: context.token)
         return target
     }

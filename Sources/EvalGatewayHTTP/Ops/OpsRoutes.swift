@@ -1,8 +1,15 @@
 import EvalGatewayCore
 import Hummingbird
+import Synchronization
 
-/// Operational routes, open without a token: liveness and the OpenAPI document.
+/// Operational routes: liveness, readiness, metrics and the OpenAPI document. `/health` and `/ready`
+/// are always open; `/metrics` needs a token when configured so.
 struct OpsRoutes: Sendable {
+    let services: GatewayServices
+
+    /// How long `/ready` waits for each backend.
+    static let readinessTimeout = Duration.seconds(2)
+
     func register(on router: Router<GatewayRequestContext>) {
         router.get("health") { _, _ -> Response in
             .json { writer in
@@ -11,12 +18,85 @@ struct OpsRoutes: Sendable {
                 writer.endObject()
             }
         }
+        router.get("ready", use: ready)
         router.get("openapi.json") { _, _ -> Response in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
-            )
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
+        if let metrics = services.metrics {
+            let group = router.group("metrics")
+            if metrics.requireToken { group.add(middleware: BearerAuthMiddleware(policy: services.access)) }
+            group.get { _, _ -> Response in
+                services.catalog.samplePools()
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
+                )
+            }
+        }
+    }
+
+    /// Pings every backend at once, each with a short timeout: 200 when all answer, else 503 naming
+    /// the databases that did not.
+    @Sendable func ready(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let failing = await withTaskGroup(of: String?.self) { group in
+            for database in services.catalog.databases {
+                group.addTask {
+                    let answered = await Self.answers(within: Self.readinessTimeout) { try await database.store.ping() }
+                    return answered ? nil : database.id
+                }
+            }
+            var failing: [String] = []
+            for await id in group { if let id { failing.append(id) } }
+            return failing.sorted()
+        }
+        let all = services.catalog.databases.map(\.id)
+        return .json(status: failing.isEmpty ? .ok : .serviceUnavailable) { writer in
+            writer.beginObject()
+            if failing.isEmpty {
+                writer.key("status"); writer.write("ready")
+            } else {
+                writer.key("detail"); writer.write("Databases not ready: \(failing.joined(separator: ", "))")
+                writer.key("error_code"); writer.write("BACKEND_UNAVAILABLE")
+                writer.key("status"); writer.write("not_ready")
+            }
+            writer.key("databases")
+            writer.beginObject()
+            for id in all { writer.key(id); writer.write(failing.contains(id) ? "unavailable" : "ok") }
+            writer.endObject()
+            writer.endObject()
+        }
+    }
+
+    /// Whether `body` finishes without error within `timeout`. A backend call that ignores cancellation
+    /// (a blocked driver call) is left to finish on its own; the answer does not wait for it.
+    static func answers(within timeout: Duration, _ body: @escaping @Sendable () async throws -> Void) async -> Bool {
+        let answer = FirstAnswer()
+        return await withCheckedContinuation { continuation in
+            answer.install(continuation)
+            Task { answer.give((try? await body()) != nil) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                answer.give(false)
+            }
+        }
+    }
+}
+
+/// Resumes a continuation with the first answer given and ignores the rest.
+private final class FirstAnswer: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, answered: Bool)>((nil, false))
+
+    func install(_ continuation: CheckedContinuation<Bool, Never>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func give(_ value: Bool) {
+        let continuation = state.withLock { state -> CheckedContinuation<Bool, Never>? in
+            guard !state.answered else { return nil }
+            state.answered = true
+            return state.continuation
+        }
+        continuation?.resume(returning: value)
     }
 }

@@ -21,16 +21,18 @@ public struct RequestLogMiddleware: RouterMiddleware {
         response.headers[.xRequestID] = context.requestID
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        context.logger.info(
-            "request",
-            metadata: [
-                "method": .string(request.method.rawValue),
-                "path": .string(request.uri.path),
-                "route": .string(context.endpointPath ?? "unmatched"),
-                "status": .stringConvertible(response.status.code),
-                "duration_ms": .string(String(format: milliseconds)),
-            ]
-        )
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "path": .string(request.uri.path),
+            "route": .string(context.endpointPath ?? "unmatched"),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: milliseconds)),
+        ]
+        if let target = context.trace.resolved {
+            metadata["db_id"] = .string(target.databaseID)
+            metadata["adapter"] = .string(target.adapter)
+        }
+        context.logger.info("request", metadata: metadata)
         return response
     }
 }
