@@ -6,9 +6,11 @@ import Foundation
 ///
 /// All statements run on one connection, serialized on its own queue (SQLite has one writer at a time
 /// anyway). A bulk delete is one statement with one parameter — the ids as a JSON array read through
-/// `json_each` — so no number of ids reaches SQLite's bound-variable limit, and it is atomic.
+/// `json_each` — so no number of ids reaches SQLite's bound-variable limit, and it is atomic. Deletes that
+/// arrive while the connection is busy share the next commit (``SQLiteDeleteBatcher``).
 public final class SQLiteEvalRunStore: EvalRunStore {
     private let connection: SQLiteConnectionQueue
+    private let deletes: SQLiteDeleteBatcher
     private let statements: [String: TableStatements]
 
     /// Opens (creating if needed) the file at `path`, in WAL mode, and creates missing tables.
@@ -17,6 +19,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         let connection = try SQLiteConnection(path: path)
         connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
         self.connection = SQLiteConnectionQueue(label: "evalgw.sqlite.\(path)", connection: connection)
+        self.deletes = SQLiteDeleteBatcher(queue: self.connection)
         self.statements = statements
         do {
             try await self.connection.run { connection in
@@ -100,19 +103,14 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         try StoredText.validate(ids: ids)
         var writer = JSONWriter(capacity: ids.count * 40 + 2)
         writer.write(strings: ids)
-        let idArray = SQLiteValue.text(writer.text)
-        if returningRemovedIDs {
-            return try await run { connection in
-                let statement = try connection.cachedStatement(table.deleteReturning)
-                try statement.bind([idArray])
-                var removed: Set<String> = []
-                while try statement.step() { removed.insert(statement.text(0)) }
-                return EvalRunDeletion(deletedCount: removed.count, removedIDs: removed)
-            }
-        }
-        return try await run { connection in
-            try connection.cachedStatement(table.delete).run([idArray])
-            return EvalRunDeletion(deletedCount: connection.changes)
+        do {
+            return try await deletes.delete(
+                sql: returningRemovedIDs ? table.deleteReturning : table.delete,
+                idArray: writer.text,
+                returningRemovedIDs: returningRemovedIDs
+            )
+        } catch {
+            throw Self.storageError(error)
         }
     }
 

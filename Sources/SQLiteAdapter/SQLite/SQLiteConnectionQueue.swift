@@ -13,6 +13,11 @@ final class SQLiteConnectionQueue: Sendable {
         self.connection = Mutex(connection)
     }
 
+    /// Runs `body` with the connection on the queue, without waiting for it.
+    func submit(_ body: @escaping @Sendable (SQLiteConnection) -> Void) {
+        queue.async { self.connection.withLock { body($0) } }
+    }
+
     /// Runs `body` with the connection on the queue and returns its result.
     func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
