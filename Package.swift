@@ -70,11 +70,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The batch-evaluation runner: claims jobs with a lease and scores their sessions. No HTTP.
+        .target(
+            name: "BatchEvaluationRunner",
+            dependencies: ["EvalGatewayCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // Assembly: configuration file loading, the built-in adapter kinds, the server.
         .target(
             name: "EvalGateway",
             dependencies: [
-                "EvalGatewayCore", "EvalGatewayHTTP", "MemoryAdapter", "SQLiteAdapter", "PostgresAdapter",
+                "EvalGatewayCore", "EvalGatewayHTTP", "MemoryAdapter", "SQLiteAdapter", "PostgresAdapter", "BatchEvaluationRunner",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,5 +141,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EvalGatewayTests", dependencies: ["EvalGateway"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BatchEvaluationTests",
+            dependencies: [
+                "BatchEvaluationRunner", "EvalGatewayHTTP", "MemoryAdapter", "SQLiteAdapter",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -45,6 +45,8 @@ public struct GatewayConfiguration: Sendable {
     public var metricsRequireToken = false
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     public var shutdownGraceSeconds = 30
+    /// The batch-evaluation runner and job naming (`batch`).
+    public var batch = BatchConfiguration()
 
     /// Log line formats.
     public enum LogFormat: String, Sendable, CaseIterable {
@@ -102,7 +104,7 @@ private struct ConfigReader {
 
     func read(_ root: ConfigValue, registry: AdapterRegistry) throws(ConfigurationError) -> GatewayConfiguration {
         var configuration = GatewayConfiguration()
-        let top = try map(root, "(document)", allowed: ["server", "default_db", "databases", "auth", "limits", "logging", "metrics"])
+        let top = try map(root, "(document)", allowed: ["server", "default_db", "databases", "auth", "limits", "logging", "metrics", "batch"])
 
         if let server = top["server"] {
             let server = try map(server, "server", allowed: ["host", "port", "shutdown_grace_seconds"])
@@ -181,7 +183,38 @@ private struct ConfigReader {
                 }
             }
         }
+        if let batch = top["batch"] {
+            configuration.batch = try self.batch(batch)
+        }
         return configuration
+    }
+
+    private func batch(_ value: ConfigValue) throws(ConfigurationError) -> BatchConfiguration {
+        let entry = try map(value, "batch", allowed: [
+            "enabled", "min_job_seconds", "session_delay_ms", "poll_interval_ms", "lease_seconds", "max_concurrent_jobs", "region", "account_id",
+        ])
+        var batch = BatchConfiguration()
+        if let enabled = entry["enabled"] { batch.enabled = try bool(enabled, "batch.enabled") }
+        if let value = entry["min_job_seconds"] { batch.minJobSeconds = try integer(value, "batch.min_job_seconds", in: 0...86_400) }
+        if let value = entry["session_delay_ms"] { batch.sessionDelayMilliseconds = try integer(value, "batch.session_delay_ms", in: 0...3_600_000) }
+        if let value = entry["poll_interval_ms"] { batch.pollIntervalMilliseconds = try integer(value, "batch.poll_interval_ms", in: 10...60_000) }
+        if let value = entry["lease_seconds"] { batch.leaseSeconds = try integer(value, "batch.lease_seconds", in: 2...3600) }
+        if let value = entry["max_concurrent_jobs"] { batch.maxConcurrentJobs = try integer(value, "batch.max_concurrent_jobs", in: 1...256) }
+        if let value = entry["region"] {
+            let region = try string(value, "batch.region")
+            guard !region.isEmpty, region.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
+                throw ConfigurationError(key: "batch.region", problem: "'\(region)' is not a region name (lower-case letters, digits, '-')")
+            }
+            batch.region = region
+        }
+        if let value = entry["account_id"] {
+            let account = try string(value, "batch.account_id")
+            guard account.utf8.count == 12, account.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+                throw ConfigurationError(key: "batch.account_id", problem: "'\(account)' is not a 12-digit account id")
+            }
+            batch.accountID = account
+        }
+        return batch
     }
 
     private func database(_ value: ConfigValue, _ path: String, registry: AdapterRegistry) throws(ConfigurationError) -> DatabaseConfiguration {

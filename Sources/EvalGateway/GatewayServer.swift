@@ -2,6 +2,7 @@ public import EvalGatewayCore
 public import EvalGatewayHTTP
 public import Hummingbird
 public import Logging
+import BatchEvaluationRunner
 import ServiceLifecycle
 
 /// Assembles and runs the gateway: opens the databases (each wrapped in the metrics decorator), builds
@@ -42,7 +43,7 @@ public struct GatewayServer: Sendable {
             services.logger.warning("no auth tokens are configured and the gateway is bound to \(host): anyone who can reach it can read and delete eval runs")
         }
         return Application(
-            router: buildGatewayRouter(services: services),
+            router: buildGatewayRouter(services: services, batchEvaluations: configuration.batch.settings),
             configuration: .init(address: .hostname(host, port: port), serverName: "evalgw"),
             logger: services.logger
         )
@@ -51,8 +52,13 @@ public struct GatewayServer: Sendable {
     /// Serves until SIGINT or SIGTERM: then stops accepting, waits up to the grace period for in-flight
     /// requests, and closes the stores.
     public func run(host: String? = nil, port: Int? = nil) async throws {
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application(host: host, port: port))]
+        if configuration.batch.enabled {
+            let runner = BatchEvaluationRunner(catalog: services.catalog, configuration: configuration.batch.runner, logger: services.logger)
+            members.append(.init(service: BatchEvaluationRunnerService(runner: runner)))
+        }
         var group = ServiceGroupConfiguration(
-            services: [.init(service: application(host: host, port: port))],
+            services: members,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: services.logger
         )

@@ -3,12 +3,14 @@ public import Hummingbird
 
 /// Builds the gateway's router: the request-log and error middleware, then each surface's route group
 /// over the same services.
-public func buildGatewayRouter(services: GatewayServices) -> Router<GatewayRequestContext> {
+/// `batchEvaluations` names and pages the AgentCore surface's jobs.
+public func buildGatewayRouter(services: GatewayServices, batchEvaluations: BatchEvaluationSettings = BatchEvaluationSettings()) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     if let metrics = services.metrics { router.add(middleware: HTTPMetricsMiddleware(factory: metrics.factory)) }
     router.add(middleware: AgnoErrorMiddleware())
     OpsRoutes(services: services).register(on: router)
     EvalRunRoutes(services: services).register(on: router)
+    BatchEvaluationRoutes(services: services, settings: batchEvaluations).register(on: router)
     return router
 }

@@ -6,6 +6,8 @@ import Synchronization
 public final class MemoryEvalRunStore: EvalRunStore {
     private typealias Table = [String: EvalRun]
     private let tables: Mutex<[String: Table]>
+    /// The database's batch-evaluation jobs.
+    let jobs = MemoryBatchEvaluationStore()
 
     /// Creates an empty store with these tables.
     public init(tables: [String]) {

@@ -12,6 +12,8 @@ public final class SQLiteEvalRunStore: EvalRunStore {
     private let connection: SQLiteConnectionQueue
     private let deletes: SQLiteDeleteBatcher
     private let statements: [String: TableStatements]
+    /// The database's batch-evaluation jobs, on the same connection.
+    let jobs: SQLiteBatchEvaluationStore
 
     /// Opens (creating if needed) the file at `path`, in WAL mode, and creates missing tables.
     public init(path: String, tables: [String], busyTimeoutMilliseconds: Int32 = 5000) async throws {
@@ -21,12 +23,14 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         self.connection = SQLiteConnectionQueue(label: "evalgw.sqlite.\(path)", connection: connection)
         self.deletes = SQLiteDeleteBatcher(queue: self.connection)
         self.statements = statements
+        self.jobs = SQLiteBatchEvaluationStore(connection: self.connection)
         do {
             try await self.connection.run { connection in
                 try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
                 for table in statements.values.sorted(by: { $0.table < $1.table }) {
                     try connection.execute(table.createTable)
                 }
+                try connection.execute(SQLiteBatchEvaluationStore.createTable)
             }
         } catch {
             throw Self.storageError(error)

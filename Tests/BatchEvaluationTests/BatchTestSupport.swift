@@ -1,0 +1,147 @@
+import BatchEvaluationRunner
+import EvalGatewayCore
+import EvalGatewayHTTP
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MemoryAdapter
+import SQLiteAdapter
+import Testing
+
+/// The adapters every batch-evaluation test runs on.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory, sqlite
+
+    var testDescription: String { rawValue }
+
+    /// A fresh database of this kind, registered as `id`.
+    func database(id: String = "db", tables: [String] = ["agno_eval_runs"]) async throws -> RegisteredDatabase {
+        switch self {
+        case .memory:
+            return RegisteredDatabase(configuration: DatabaseConfiguration(id: id, adapter: "memory", tables: tables), store: MemoryEvalRunStore(tables: tables))
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-batch-\(UUID().uuidString).sqlite").path
+            return RegisteredDatabase(
+                configuration: DatabaseConfiguration(id: id, adapter: "sqlite", tables: tables),
+                store: try await SQLiteEvalRunStore(path: path, tables: tables)
+            )
+        }
+    }
+
+    /// The job store of a fresh database.
+    func jobStore() async throws -> any BatchEvaluationStore {
+        try await database().batchEvaluations!
+    }
+}
+
+/// A job record for store tests.
+func makeJob(
+    name: String, createdAt: Int64 = Timestamp.nowMilliseconds(), token: String? = nil, hash: String = "h", sessions: Int = 1, status: BatchEvaluationStatus = .pending
+) -> BatchEvaluation {
+    let id = "\(name)-\(String(UUID().uuidString.filter(\.isLetter).prefix(10)).padding(toLength: 10, withPad: "a", startingAt: 0))"
+    return BatchEvaluation(
+        id: id,
+        arn: "arn:aws:bedrock-agentcore:us-east-1:000000000000:batch-evaluate/\(id)",
+        name: name,
+        status: status,
+        evaluatorIDs: ["Builtin.Correctness"],
+        sessions: (0..<sessions).map { BatchEvaluationSession(sessionID: "s\($0)") },
+        dataSourceConfig: .object([:]),
+        createdAt: createdAt,
+        clientToken: token,
+        parametersHash: hash,
+        evalRunsTable: "agno_eval_runs"
+    )
+}
+
+/// A gateway over one database, driven through the real router, with an optional runner alongside.
+struct BatchTestGateway {
+    let database: RegisteredDatabase
+    let services: GatewayServices
+    let runnerConfiguration: BatchEvaluationRunnerConfiguration?
+
+    /// A gateway over a fresh database of `backend`; with `runner`, a runner works in the background
+    /// while the test runs.
+    static func make(
+        _ backend: Backend,
+        tokens: [AccessToken] = [],
+        runner: BatchEvaluationRunnerConfiguration? = nil
+    ) async throws -> BatchTestGateway {
+        let database = try await backend.database(id: "db", tables: ["agno_eval_runs", "other_runs"])
+        let services = GatewayServices(
+            catalog: DatabaseCatalog(databases: [database]),
+            access: AccessPolicy(tokens: tokens),
+            logger: Logger(label: "test")
+        )
+        return BatchTestGateway(database: database, services: services, runnerConfiguration: runner)
+    }
+
+    /// Runs `body` with a client of the router (and the runner, if configured).
+    func test<T: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let app = Application(router: buildGatewayRouter(services: services))
+        let runnerTask: Task<Void, Never>? = runnerConfiguration.map { configuration in
+            let runner = BatchEvaluationRunner(catalog: services.catalog, configuration: configuration, logger: Logger(label: "runner"))
+            return Task { await runner.run() }
+        }
+        defer { runnerTask?.cancel() }
+        let result = try await app.test(.router, body)
+        runnerTask?.cancel()
+        await runnerTask?.value
+        return result
+    }
+}
+
+/// A fast runner configuration for tests.
+func fastRunner(sessionDelay: Duration = .zero, minimum: Duration = .zero, lease: Duration = .seconds(30), owner: String = "test-runner") -> BatchEvaluationRunnerConfiguration {
+    BatchEvaluationRunnerConfiguration(minimumJobDuration: minimum, sessionDelay: sessionDelay, pollInterval: .milliseconds(20), leaseDuration: lease, ownerID: owner)
+}
+
+extension TestClientProtocol {
+    /// Sends a request with an optional JSON body.
+    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// Starts a job named `name` over `sessions` bare sessions and returns its id.
+    func startJob(_ name: String, sessions: Int = 2, extra: String = "", query: String = "") async throws -> String {
+        let ids = (0..<sessions).map { "\"sess-\($0)\"" }.joined(separator: ",")
+        let body = """
+            {"batchEvaluationName":"\(name)","evaluators":[{"evaluatorId":"Builtin.Correctness"}],\
+            "dataSourceConfig":{"cloudWatchLogs":{"serviceNames":["svc"],"logGroupNames":["lg"],"filterConfig":{"sessionIds":[\(ids)]}}}\(extra)}
+            """
+        let response = try await send(.post, "/evaluations/batch-evaluate\(query)", json: body)
+        #expect(response.status == .accepted, "start \(name): \(String(buffer: response.body))")
+        return response.object["batchEvaluationId"] as? String ?? ""
+    }
+
+    /// Polls GET until the job has `status` (or `timeout` passes); returns the last body.
+    func waitForStatus(_ id: String, _ status: String, timeout: Duration = .seconds(10)) async throws -> [String: Any] {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var last: [String: Any] = [:]
+        while clock.now < deadline {
+            last = try await send(.get, "/evaluations/batch-evaluate/\(id)").object
+            if last["status"] as? String == status { return last }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return last
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object (empty if it is not one).
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body))) as? [String: Any] ?? [:]
+    }
+
+    /// The AWS error name, from the header, checked against the body's `__type`.
+    var awsErrorType: String? {
+        let header = headers[HTTPField.Name("x-amzn-ErrorType")!]
+        #expect(header == object["__type"] as? String, "x-amzn-ErrorType and __type differ")
+        return header
+    }
+}
