@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "EvalGatewayHTTPTests",
             dependencies: [
-                "EvalGatewayHTTP", "MemoryAdapter", "SQLiteAdapter",
+                "EvalGatewayHTTP", "MemoryAdapter", "SQLiteAdapter", "PostgresAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -44,7 +44,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         let listSQL = sql.select + filter + Self.orderBy(query) + " LIMIT ? OFFSET ?"
         let pageValues = values + [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
         return try await run { connection in
-            try connection.inReadTransaction {
+            try connection.inTransaction(.deferred) {
                 let count = try connection.cachedStatement(countSQL)
                 try count.bind(values)
                 _ = try count.step()
@@ -210,21 +210,6 @@ public final class SQLiteEvalRunStore: EvalRunStore {
     private static func json(_ text: String?) -> JSONValue {
         guard let text else { return .null }
         return (try? JSONValue(parsing: text)) ?? .string(text)
-    }
-}
-
-extension SQLiteConnection {
-    /// Runs `body` in a deferred transaction, so that its reads see one snapshot.
-    func inReadTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN DEFERRED")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
     }
 }
 

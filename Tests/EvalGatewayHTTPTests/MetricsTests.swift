@@ -3,6 +3,8 @@ import EvalGatewayHTTP
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
+import PostgresAdapter
 import Testing
 
 /// `/metrics`: per-backend series equal to what was sent, bounded label sets, token protection.
@@ -68,6 +70,27 @@ import Testing
             #expect(try await client.send(.get, "/metrics").status == .unauthorized)
             let scraped = try await client.send(.get, "/metrics", headers: [.authorization: "Bearer ops-token"])
             #expect(scraped.status == .ok)
+        }
+    }
+
+    /// A Postgres database whose server is unreachable (a closed loopback port): the gateway still
+    /// starts, `/ready` names it, its routes answer 503 with Retry-After, and the others keep working.
+    @Test func aDownDatabaseMakesReady503NamingIt() async throws {
+        let down = try await PostgresAdapter().makeStore(
+            for: DatabaseConfiguration(id: "tenant-down", adapter: "postgres", options: AdapterOptions(["url": .string("postgresql://postgres@127.0.0.1:1/none?connect_timeout=1")])),
+            logger: Logger(label: "test")
+        )
+        let database = RegisteredDatabase(configuration: DatabaseConfiguration(id: "tenant-down", adapter: "postgres"), store: down)
+        try await TestGateway.make(extra: [database]).test { client in
+            let ready = try await client.send(.get, "/ready")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.detail == "Databases not ready: tenant-down")
+            #expect(ready.object["databases"] as? [String: String] == ["local": "ok", "scratch": "ok", "tenant-down": "unavailable"])
+            let delete = try await client.send(.delete, "/eval-runs?db_id=tenant-down", json: #"{"eval_run_ids":["a"]}"#)
+            #expect(delete.status == .serviceUnavailable)
+            #expect(delete.errorCode == "BACKEND_UNAVAILABLE")
+            #expect(delete.headers[.retryAfter] != nil)
+            #expect(try await client.send(.get, "/eval-runs?db_id=local").status == .ok)
         }
     }
 

@@ -83,3 +83,23 @@ import Testing
         }
     }
 }
+
+/// The shipped multi-tenant example parses with its environment set.
+@Suite struct MultiTenantConfigurationTests {
+    @Test func theMultiTenantExampleParses() throws {
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let environment = [
+            "TENANT_A_DATABASE_URL": "postgresql://evalgw@127.0.0.1:5432/tenant_a",
+            "TENANT_B_DATABASE_URL": "postgresql://evalgw@127.0.0.1:5432/tenant_b",
+            "EVALGW_ADMIN_TOKEN": "a", "EVALGW_TENANT_A_TOKEN": "b", "EVALGW_TENANT_B_TOKEN": "c",
+        ]
+        let configuration = try GatewayConfiguration.load(
+            path: packageRoot.appendingPathComponent("config/multi-tenant.yaml").path, registry: .builtIn, environment: environment
+        )
+        #expect(configuration.databases.map(\.id) == ["local", "tenant-a", "tenant-b"])
+        #expect(configuration.databases.map(\.adapter) == ["sqlite", "postgres", "postgres"])
+        #expect(configuration.defaultDatabaseID == "local")
+        #expect(configuration.databases[1].tables == ["agno_eval_runs", "agno_eval_runs_archive"])
+        #expect(configuration.tokens.map(\.databases) == [["*"], ["tenant-a"], ["tenant-b"]])
+    }
+}

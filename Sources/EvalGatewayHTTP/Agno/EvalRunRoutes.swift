@@ -118,13 +118,7 @@ struct EvalRunRoutes: Sendable {
 
     /// Resolves `db_id`/`table` and checks that the token may touch that database.
     private func resolve(_ parameters: FlatDictionary<Substring, Substring>, _ context: GatewayRequestContext) throws -> ResolvedTable {
-        let target = try services.catalog.resolve(
-            databaseID: parameters["db_id"].map(String.init),
-            table: parameters["table"].map(String.init)
-        )
-        context.trace.record(databaseID: target.database.id, adapter: target.database.adapter)
-        try AccessPolicy.require(databaseID: target.database.id, for: context.token)
-        return target
+        try services.resolveTarget(parameters, context: context)
     }
 
     /// Reads the body up to the configured limit (413 beyond it).

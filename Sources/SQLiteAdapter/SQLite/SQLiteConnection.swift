@@ -57,10 +57,17 @@ final class SQLiteConnection {
         return SQLiteStatement(handle: statement, connection: self, sql: sql)
     }
 
-    /// Runs `body` in a transaction (`BEGIN IMMEDIATE`: the write lock is taken up front, so a busy
-    /// database is waited for at the start, not midway). Rolls back if `body` throws.
-    func inTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
+    /// How a transaction takes its locks.
+    enum TransactionKind: String {
+        /// Reads see one snapshot; the write lock is taken at the first write.
+        case deferred = "DEFERRED"
+        /// The write lock is taken up front, so a busy database is waited for at the start, not midway.
+        case immediate = "IMMEDIATE"
+    }
+
+    /// Runs `body` in a transaction; rolls back if `body` throws.
+    func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
         do {
             let result = try body()
             try execute("COMMIT")

@@ -1,0 +1,298 @@
+public import EvalGatewayCore
+public import Logging
+import Synchronization
+
+/// An eval-runs store over one PostgreSQL database, through libpq, in Agno's schema.
+///
+/// - Connections come from a pool of ``PostgresStoreSettings/maxConnections`` slots, each with its own
+///   serial dispatch queue: libpq blocks, so it never runs on Swift's cooperative pool or an event loop.
+///   A broken connection (`pg_terminate_backend`, a server restart) is replaced on next use; waiting for
+///   a free slot is bounded by ``PostgresStoreSettings/poolTimeoutMilliseconds``.
+/// - The store opens even when the server is down: operations then throw
+///   ``StorageError/unavailable(underlying:retryAfter:)``, and work again once it is back. Missing tables
+///   are created on the first operation that reaches the server.
+/// - Every value is a bound parameter. A bulk delete is one statement with one `text[]` parameter
+///   (`run_id = ANY($1::text[])`), so it is atomic and no number of ids meets a parameter limit.
+/// - Lists order as the contract says (``EvalRunOrdering``): `COLLATE "C"`, nulls first ascending and
+///   last descending, ties by run id.
+/// - An existing Agno table (`json` or `jsonb` columns) is served as it is.
+public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
+    private let pool: PostgresConnectionPool
+    private let statements: [String: PostgresTableStatements]
+    private let createTables: Bool
+    /// Per table, whether `created_at` is NOT NULL; `nil` until the tables have been checked (and created).
+    private let tableFacts: Mutex<[String: Bool]?>
+    private let logger: Logger
+
+    /// Opens a store over `tables` (names as configured: `name` in ``PostgresStoreSettings/schema``, or
+    /// `schema.name`).
+    ///
+    /// Throws a ``ConfigurationError`` for an unusable table or schema name, and a ``StorageError`` if the
+    /// server answers but the tables cannot be checked or created. A server that cannot be reached is
+    /// logged, not thrown: the store opens and its operations report it as unavailable.
+    public init(settings: PostgresStoreSettings, tables: [String], logger: Logger = Logger(label: "evalgw.postgres")) async throws {
+        if let problem = PostgresIdentifier.problem(with: settings.schema) {
+            throw ConfigurationError(key: "schema", problem: problem)
+        }
+        var statements: [String: PostgresTableStatements] = [:]
+        for (index, table) in tables.enumerated() {
+            do {
+                statements[table] = try PostgresTableStatements(table: table, defaultSchema: settings.schema)
+            } catch {
+                throw ConfigurationError(key: "tables[\(index)]", problem: error.problem)
+            }
+        }
+        self.statements = statements
+        self.createTables = settings.createTables
+        self.tableFacts = Mutex(nil)
+        self.logger = logger
+        self.pool = PostgresConnectionPool(
+            label: "evalgw.postgres.\(settings.applicationName)",
+            size: max(1, settings.maxConnections),
+            parameters: settings.connectionParameters,
+            waitTimeoutMilliseconds: settings.poolTimeoutMilliseconds
+        )
+        do {
+            try await run(.idempotent) { _, _ in () }
+        } catch let error as StorageError where error.kind == .unavailable {
+            logger.warning(
+                "PostgreSQL is unavailable at start; the store opens anyway and reports it as unavailable until it answers",
+                metadata: ["error": "\(error.underlying ?? "")"]
+            )
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
+    /// Current use of the connection pool, for the pool gauges: connections lent out, open connections
+    /// free for work, and operations waiting for one.
+    public var poolStatistics: PoolStatistics { pool.statistics }
+
+    /// The server process ids of the store's open connections (for tests and diagnostics).
+    package var backendProcessIDs: [Int32] { pool.backendProcessIDs }
+
+    /// The pool, for tests that need a connection of the store's own.
+    package var connectionPool: PostgresConnectionPool { pool }
+
+    /// One page of runs and the number matching the filters, read in one statement (one snapshot).
+    public func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
+        let statements = try statements(for: table)
+        try Self.validate(query)
+        return try await run(.idempotent) { connection, facts in
+            let (sql, parameters) = statements.list(query, createdAtIsNotNull: facts[table] ?? false)
+            let result = try connection.executePrepared(sql, parameters)
+            var runs: [EvalRun] = []
+            runs.reserveCapacity(result.rowCount)
+            for row in 0..<result.rowCount where !result.isNull(row, 1) {
+                runs.append(Self.evalRun(from: result, row: row, column: 1))
+            }
+            let total = result.rowCount > 0 ? Int(result.int64(0, 0)) : 0
+            return EvalRunPage(runs: runs, totalCount: total)
+        }
+    }
+
+    /// The run with this id, or `nil`.
+    public func evalRun(id: String, in table: String) async throws -> EvalRun? {
+        let sql = try statements(for: table).selectByID
+        try StoredText.validate(id, field: "id")
+        return try await run(.idempotent) { connection, _ in
+            let result = try connection.executePrepared(sql, [id])
+            return result.rowCount > 0 ? Self.evalRun(from: result, row: 0, column: 0) : nil
+        }
+    }
+
+    /// Inserts a run; an existing id (SQLSTATE 23505) is a ``StorageError/conflict(_:)``.
+    public func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
+        let sql = try statements(for: table).insert
+        try StoredText.validate(run)
+        let parameters: [String?] = [
+            run.id, run.evalType.rawValue, run.evalData.jsonText, run.evalInput.jsonText,
+            run.name, run.agentID, run.teamID, run.workflowID, run.modelID, run.modelProvider,
+            run.evaluatedComponentName, run.userID, String(run.createdAt), run.updatedAt.map { String($0) },
+        ]
+        do {
+            try await self.run(.write) { connection, _ in
+                _ = try connection.executePrepared(sql, parameters)
+            }
+        } catch let error as StorageError where error.kind == .conflict {
+            throw StorageError.conflict("An eval run with id '\(run.id)' already exists")
+        }
+        return run
+    }
+
+    /// Sets a run's name and `updated_at` in one `UPDATE … RETURNING`; a missing id is
+    /// ``StorageError/notFound(_:)``.
+    public func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
+        let sql = try statements(for: table).rename
+        try StoredText.validate(name, field: "name")
+        try StoredText.validate(id, field: "id")
+        let renamed = try await run(.write) { connection, _ -> EvalRun? in
+            let result = try connection.executePrepared(sql, [name, String(timestamp), id])
+            return result.rowCount > 0 ? Self.evalRun(from: result, row: 0, column: 0) : nil
+        }
+        guard let renamed else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
+        return renamed
+    }
+
+    /// Deletes the runs with these ids in one statement, `DELETE … WHERE run_id = ANY($1::text[])`: atomic,
+    /// duplicates counted once, the count from the command tag (or the `RETURNING run_id` rows).
+    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+        let statements = try statements(for: table)
+        try StoredText.validate(ids: ids)
+        let sql = returningRemovedIDs ? statements.deleteReturning : statements.delete
+        return try await run(.write) { connection, _ in
+            // Encoded here, on the connection's queue: a million ids are megabytes of text, and that work
+            // stays off the cooperative pool too.
+            let parameters: [String?] = [PostgresArrayLiteral.text(ids)]
+            // A deadlock or serialization failure rolled the statement back whole: run it again.
+            var attempt = 1
+            while true {
+                do {
+                    let result = try connection.executePrepared(sql, parameters)
+                    guard returningRemovedIDs else { return EvalRunDeletion(deletedCount: result.affectedRows) }
+                    var removed = Set<String>(minimumCapacity: result.rowCount)
+                    for row in 0..<result.rowCount { removed.insert(result.string(row, 0)) }
+                    return EvalRunDeletion(deletedCount: result.rowCount, removedIDs: removed)
+                } catch let error as PostgresError where error.isTransientConflict && attempt < 5 {
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// Runs `SELECT 1`; throws ``StorageError/unavailable(underlying:retryAfter:)`` when the server is not there.
+    public func ping() async throws {
+        do {
+            try await pool.run(.idempotent) { connection in _ = try connection.executePrepared("SELECT 1", []) }
+        } catch {
+            throw Self.storageError(error)
+        }
+    }
+
+    /// Fails callers still waiting for a connection and closes every connection after its running statement.
+    public func shutdown() async {
+        await pool.close()
+    }
+
+    // MARK: - Running statements
+
+    private func statements(for table: String) throws(StorageError) -> PostgresTableStatements {
+        guard let statements = statements[table] else { throw .invalid("Unknown table '\(table)'") }
+        return statements
+    }
+
+    /// Runs `body` on a pooled connection, once the tables are known to exist, and turns driver errors
+    /// into storage errors.
+    private func run<T: Sendable>(
+        _ policy: PostgresRetryPolicy,
+        _ body: @escaping @Sendable (PostgresConnection, [String: Bool]) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.run(policy) { [self] connection in
+                let facts = try self.prepareTables(on: connection)
+                return try body(connection, facts)
+            }
+        } catch {
+            throw Self.storageError(error)
+        }
+    }
+
+    /// Checks the tables once per store, creating what is missing when `create_tables` is on. Each schema
+    /// involved is guarded by a transaction-scoped advisory lock (taken in a fixed order), so that gateways
+    /// starting together do not race on the catalog while stores over other schemas are not held up.
+    /// An existing table is left as it is.
+    private func prepareTables(on connection: PostgresConnection) throws -> [String: Bool] {
+        if let facts = tableFacts.withLock({ $0 }) { return facts }
+        let tables = statements.values.sorted { $0.table < $1.table }
+        let facts = try connection.inTransaction {
+            if createTables {
+                for key in Set(tables.map { Self.setupLockKey(schema: $0.schema) }).sorted() {
+                    try connection.execute("SELECT pg_advisory_xact_lock($1)", [String(key)])
+                }
+            }
+            var facts: [String: Bool] = [:]
+            for table in tables {
+                let exists = !(try connection.execute("SELECT to_regclass($1)", [table.qualified]).isNull(0, 0))
+                if !exists, createTables {
+                    let schemaExists = !(try connection.execute("SELECT to_regnamespace($1)", [PostgresIdentifier.quote(table.schema)]).isNull(0, 0))
+                    if !schemaExists { try connection.execute(table.createSchema) }
+                    try connection.execute(table.createTable)
+                    for index in table.createIndexes { try connection.execute(index) }
+                }
+                let notNull = try connection.execute(
+                    "SELECT attnotnull FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'created_at' AND NOT attisdropped",
+                    [table.qualified]
+                )
+                facts[table.table] = notNull.rowCount > 0 && notNull.string(0, 0) == "t"
+            }
+            return facts
+        }
+        tableFacts.withLock { $0 = facts }
+        return facts
+    }
+
+    /// The advisory lock key held while the tables of `schema` are checked and created: a 64-bit FNV-1a
+    /// hash of `evalgw.schema:<schema>`.
+    static func setupLockKey(schema: String) -> Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "evalgw.schema:\(schema)".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int64(bitPattern: hash)
+    }
+
+    /// Maps a driver error to the contract's typed errors; what the driver said stays in `underlying`.
+    ///
+    /// Connection failures and SQLSTATE class 08, `57P01`–`57P03` and class 53 are `unavailable`, as are
+    /// a statement timeout (`57014`) and a deadlock or serialization failure that outlived its retries;
+    /// `23505` is `conflict`; class 22 (a value the column cannot hold) is `invalid`; anything else is
+    /// `internal`.
+    package static func storageError(_ error: any Error) -> StorageError {
+        guard let error = error as? PostgresError else { return StorageError(error) }
+        if error.isConnectionFailure { return .unavailable(underlying: error.description, retryAfter: 5) }
+        switch error.sqlState {
+        case "23505"?:
+            return .conflict("A record with this id already exists")
+        case "57014"?, "40001"?, "40P01"?:
+            return .unavailable(underlying: error.description, retryAfter: 1)
+        case let state? where state.hasPrefix("22"):
+            return .invalid("The request holds a value this database cannot store")
+        default:
+            return .internal(underlying: error.description)
+        }
+    }
+
+    private static func validate(_ query: EvalRunQuery) throws(StorageError) {
+        for (field, value) in [("agent_id", query.agentID), ("team_id", query.teamID), ("workflow_id", query.workflowID), ("model_id", query.modelID)] {
+            try StoredText.validate(value, field: field)
+        }
+        for type in query.evalTypes ?? [] { try StoredText.validate(type.rawValue, field: "eval_types") }
+    }
+
+    // MARK: - Rows
+
+    /// The run in `row`, whose columns start at `column` in ``PostgresTableStatements/selectColumns`` order.
+    private static func evalRun(from result: PostgresResult, row: Int, column: Int) -> EvalRun {
+        EvalRun(
+            id: result.string(row, column),
+            agentID: result.optionalString(row, column + 1),
+            modelID: result.optionalString(row, column + 2),
+            modelProvider: result.optionalString(row, column + 3),
+            teamID: result.optionalString(row, column + 4),
+            workflowID: result.optionalString(row, column + 5),
+            name: result.optionalString(row, column + 6),
+            evaluatedComponentName: result.optionalString(row, column + 7),
+            userID: result.optionalString(row, column + 8),
+            evalType: EvalType(rawValue: result.string(row, column + 9)),
+            evalData: json(result.optionalString(row, column + 10)),
+            evalInput: json(result.optionalString(row, column + 11)),
+            createdAt: result.int64(row, column + 12),
+            updatedAt: result.optionalInt64(row, column + 13)
+        )
+    }
+
+    /// Stored JSON text as a value; text that is not JSON (written by another tool) is served as a string.
+    private static func json(_ text: String?) -> JSONValue {
+        guard let text else { return .null }
+        return (try? JSONValue(parsing: text)) ?? .string(text)
+    }
+}
