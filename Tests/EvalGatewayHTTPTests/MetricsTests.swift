@@ -44,6 +44,23 @@ import Testing
         }
     }
 
+    @Test func batchJobsAreCountedByStatus() async throws {
+        try await TestGateway.make(metrics: MetricsExposition()).test { client in
+            for name in ["first", "second"] {
+                let started = try await client.send(
+                    .post, "/evaluations/batch-evaluate?db_id=scratch",
+                    json: #"{"batchEvaluationName":"\#(name)","evaluators":[{"evaluatorId":"Builtin.Correctness"}],"dataSourceConfig":{"cloudWatchLogs":{"serviceNames":["s"],"logGroupNames":["g"],"filterConfig":{"sessionIds":["s1"]}}}}"#
+                )
+                #expect(started.status == .accepted, "\(String(buffer: started.body))")
+            }
+            let samples = try await Self.samples(client)
+            // No runner in this test gateway: both jobs stay PENDING.
+            #expect(samples[#"evalgw_batch_jobs{db_id="scratch",adapter="memory",status="PENDING"}"#] == 2)
+            #expect(samples[#"evalgw_batch_jobs{db_id="scratch",adapter="memory",status="COMPLETED"}"#] == 0)
+            #expect(samples[#"evalgw_batch_jobs{db_id="local",adapter="sqlite",status="PENDING"}"#] == 0)
+        }
+    }
+
     @Test func garbageRequestsCreateNoNewSeries() async throws {
         try await TestGateway.make(metrics: MetricsExposition()).test { client in
             try await client.createRun("a", db: "local")

@@ -25,8 +25,10 @@ struct OpsRoutes: Sendable {
         if let metrics = services.metrics {
             let group = router.group("metrics")
             if metrics.requireToken { group.add(middleware: BearerAuthMiddleware(policy: services.access)) }
+            let batchJobs = BatchJobGauges(catalog: services.catalog, factory: metrics.factory)
             group.get { _, _ -> Response in
                 services.catalog.samplePools()
+                await batchJobs.sample()
                 return Response(
                     status: .ok,
                     headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
