@@ -27,7 +27,7 @@ struct GatewayClient {
 
     /// Sends `method` to `path` (already percent-encoded) with `query` items and an optional JSON body;
     /// returns the reply if it is a 2xx, else throws a ``Failure`` with the gateway's message.
-    func send(_ method: String, path: String, query: [URLQueryItem] = [], body: Data? = nil) async throws -> Reply {
+    func send(_ method: String, path: String, query: [URLQueryItem] = [], body: Data? = nil, headers: [String: String] = [:]) async throws -> Reply {
         var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)
         let basePath = components?.percentEncodedPath ?? ""
         components?.percentEncodedPath = (basePath.hasSuffix("/") ? String(basePath.dropLast()) : basePath) + path
@@ -44,6 +44,7 @@ struct GatewayClient {
         request.httpMethod = method
         request.timeoutInterval = 30
         if let token, !token.isEmpty { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = body
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -86,3 +86,38 @@ def test_cli_errors(evalgw_bin, gateway):
     unreachable = _run(evalgw_bin, gateway, "list", "batch-evaluation", "--endpoint", "http://127.0.0.1:9", "--json")
     assert unreachable.returncode == 1
     assert _json(unreachable)["success"] is False
+
+
+def test_cli_eval_runs(evalgw_bin, gateway, tmp_path):
+    """`evalgw eval-runs list|get|delete`: ids as arguments and from a file, in chunks, with exact totals."""
+    endpoint, token = gateway
+    import urllib.request
+    prefix = f"cli-run-{uuid.uuid4().hex[:8]}"
+    for index in range(25):
+        request = urllib.request.Request(
+            f"{endpoint}/eval-runs", method="POST",
+            data=json.dumps({"id": f"{prefix}-{index}", "eval_type": "accuracy", "eval_data": {"score": index}}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        assert urllib.request.urlopen(request).status == 201
+
+    shown = _run(evalgw_bin, gateway, "eval-runs", "get", f"{prefix}-3", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert _json(shown)["id"] == f"{prefix}-3"
+
+    listed = _run(evalgw_bin, gateway, "eval-runs", "list", "--limit", "5", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert len(_json(listed)["data"]) == 5
+
+    deleted = _run(evalgw_bin, gateway, "eval-runs", "delete", f"{prefix}-0", f"{prefix}-1", "missing-id", "--json")
+    assert deleted.returncode == 0, deleted.stderr
+    assert _json(deleted) == {"success": True, "deleted": 2, "not_found": ["missing-id"]}
+
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(f"{prefix}-{index}" for index in range(25)) + "\n")
+    chunked = _run(evalgw_bin, gateway, "eval-runs", "delete", "--ids-file", str(ids_file), "--chunk-size", "7")
+    assert chunked.returncode == 0, chunked.stderr
+    assert "Deleted 23 eval runs; 2 ids not found" in chunked.stdout
+
+    missing = _run(evalgw_bin, gateway, "eval-runs", "get", f"{prefix}-3", "--json")
+    assert missing.returncode == 1
+    assert _json(missing)["success"] is False
