@@ -57,8 +57,7 @@ public struct ConformanceSuite: Sendable {
         } catch {
             outcome = .failed("unexpected error: \(error)")
         }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - start).milliseconds / 1000
         return ConformanceResult(check: check.name, outcome: outcome, seconds: seconds)
     }
 }

@@ -1,4 +1,5 @@
 public import CoreMetrics
+import Metrics
 
 /// Wraps any store and records, per operation, the metrics of DESIGN §7: requests by outcome, a latency
 /// histogram, errors by kind, and for deletes the ids requested and the rows removed. The catalog wraps
@@ -145,8 +146,7 @@ struct StoreMetrics: Sendable {
 
     func record(_ operation: StoreOperation, outcome: StorageError.Kind?, since start: ContinuousClock.Instant) {
         guard let metrics = operations[operation] else { return }
-        let elapsed = ContinuousClock.now - start
-        metrics.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        metrics.duration.record(duration: ContinuousClock.now - start)
         metrics.outcomes[outcome?.rawValue ?? "ok"]?.increment()
         if let outcome { metrics.errors[outcome]?.increment() }
     }

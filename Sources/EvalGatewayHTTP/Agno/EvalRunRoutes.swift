@@ -29,11 +29,10 @@ struct EvalRunRoutes: Sendable {
         try AccessPolicy.require(.read, of: context.token)
         let parameters = request.uri.queryParameters
         let query = try EvalRunListParameters.query(from: parameters)
-        let target = try resolve(parameters, context)
+        let target = try services.resolveTarget(parameters, context: context)
         let start = ContinuousClock.now
         let page = try await target.store.listEvalRuns(in: target.table, matching: query)
-        let elapsed = ContinuousClock.now - start
-        let searchMilliseconds = (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        let searchMilliseconds = (ContinuousClock.now - start).milliseconds
         return .json { writer in
             writer.beginObject()
             writer.key("data")
@@ -55,7 +54,7 @@ struct EvalRunRoutes: Sendable {
     @Sendable func get(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try AccessPolicy.require(.read, of: context.token)
         let id = try pathID(context)
-        let target = try resolve(request.uri.queryParameters, context)
+        let target = try services.resolveTarget(request.uri.queryParameters, context: context)
         guard let run = try await target.store.evalRun(id: id, in: target.table) else {
             throw AgnoError(.notFound, "Eval run with id '\(id)' not found")
         }
@@ -67,7 +66,7 @@ struct EvalRunRoutes: Sendable {
         let body = try await collectBody(request)
         let input = try EvalRunWire.decode(EvalRunWire.CreateRequest.self, from: body.readableBytesView)
         let run = try Self.evalRun(from: input)
-        let target = try resolve(request.uri.queryParameters, context)
+        let target = try services.resolveTarget(request.uri.queryParameters, context: context)
         let created = try await target.store.createEvalRun(run, in: target.table)
         return .json(status: .created) { EvalRunWire.write(created, to: &$0) }
     }
@@ -78,7 +77,7 @@ struct EvalRunRoutes: Sendable {
         let body = try await collectBody(request)
         let input = try EvalRunWire.decode(EvalRunWire.RenameRequest.self, from: body.readableBytesView)
         try Self.validateName(input.name, location: [.key("body"), .key("name")])
-        let target = try resolve(request.uri.queryParameters, context)
+        let target = try services.resolveTarget(request.uri.queryParameters, context: context)
         let run = try await target.store.renameEvalRun(id: id, to: input.name, at: Timestamp.now(), in: target.table)
         return .json { EvalRunWire.write(run, to: &$0) }
     }
@@ -94,7 +93,7 @@ struct EvalRunRoutes: Sendable {
         guard ids.count <= services.limits.maxIDsPerRequest else {
             throw AgnoError(.contentTooLarge, "Too many ids: \(ids.count) in one request, the limit is \(services.limits.maxIDsPerRequest)")
         }
-        let target = try resolve(request.uri.queryParameters, context)
+        let target = try services.resolveTarget(request.uri.queryParameters, context: context)
         let wantsRepresentation = request.headers[values: .prefer].contains { $0.contains("return=representation") }
         let deletion = try await target.store.deleteEvalRuns(ids: ids, in: target.table, returningRemovedIDs: wantsRepresentation)
         guard wantsRepresentation else {
@@ -115,11 +114,6 @@ struct EvalRunRoutes: Sendable {
     }
 
     // MARK: - Shared steps
-
-    /// Resolves `db_id`/`table` and checks that the token may touch that database.
-    private func resolve(_ parameters: FlatDictionary<Substring, Substring>, _ context: GatewayRequestContext) throws -> ResolvedTable {
-        try services.resolveTarget(parameters, context: context)
-    }
 
     /// Reads the body up to the configured limit (413 beyond it).
     private func collectBody(_ request: Request) async throws -> ByteBuffer {

@@ -1,4 +1,4 @@
-import CoreMetrics
+import Metrics
 public import Hummingbird
 import Synchronization
 
@@ -23,7 +23,7 @@ public struct HTTPMetricsMiddleware: RouterMiddleware {
         let method = Self.methods.contains(request.method.rawValue) ? request.method.rawValue : "other"
         let series = handles.series(method: method, route: context.endpointPath ?? "unmatched", status: response.status.code)
         series.requests.increment()
-        series.duration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        series.duration.record(duration: elapsed)
         return response
     }
 
