@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "BatchEvaluationTests",
             dependencies: [
-                "BatchEvaluationRunner", "EvalGatewayHTTP", "MemoryAdapter", "SQLiteAdapter",
+                "BatchEvaluationRunner", "EvalGatewayHTTP", "MemoryAdapter", "SQLiteAdapter", "PostgresAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -23,6 +23,8 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     /// Per table, whether `created_at` is NOT NULL; `nil` until the tables have been checked (and created).
     private let tableFacts: Mutex<[String: Bool]?>
     private let logger: Logger
+    /// The database's batch-evaluation jobs, over the same pool.
+    let jobs: PostgresBatchEvaluationStore
 
     /// Opens a store over `tables` (names as configured: `name` in ``PostgresStoreSettings/schema``, or
     /// `schema.name`).
@@ -52,6 +54,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
             parameters: settings.connectionParameters,
             waitTimeoutMilliseconds: settings.poolTimeoutMilliseconds
         )
+        self.jobs = PostgresBatchEvaluationStore(pool: pool, schema: settings.schema, createTables: settings.createTables)
         do {
             try await run(.idempotent) { _, _ in () }
         } catch let error as StorageError where error.kind == .unavailable {

@@ -1,6 +1,5 @@
 import CSQLite
 public import EvalGatewayCore
-import Foundation
 
 /// Batch-evaluation jobs in the SQLite file of a database, in table `evalgw_batch_evaluations`, on the
 /// same serialized connection as its eval runs.
@@ -178,13 +177,10 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
                 let statement = try connection.cachedStatement(Self.deleteSQL)
                 try statement.bind([.text(id)])
                 if try statement.step() {
-                    let status = statement.text(0)
+                    let status = try BatchEvaluationStoredJSON.status(statement.text(0), id: id)
                     let arn = statement.text(1)
                     while try statement.step() {}
-                    guard let parsed = BatchEvaluationStatus(rawValue: status) else {
-                        throw StorageError.internal(underlying: "stored status '\(status)' of batch evaluation '\(id)' is unknown")
-                    }
-                    return BatchEvaluationDeletion(id: id, arn: arn, status: parsed)
+                    return BatchEvaluationDeletion(id: id, arn: arn, status: status)
                 }
                 guard let status = try Self.status(id: id, on: connection) else {
                     throw StorageError.notFound("Batch evaluation '\(id)' not found")
@@ -264,9 +260,7 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
 
     /// A row of ``stateColumns``.
     private static func state(from row: SQLiteStatement, id: String) throws -> BatchEvaluationState {
-        guard let status = BatchEvaluationStatus(rawValue: row.text(0)) else {
-            throw StorageError.internal(underlying: "stored status '\(row.text(0))' of batch evaluation '\(id)' is unknown")
-        }
+        let status = try BatchEvaluationStoredJSON.status(row.text(0), id: id)
         return BatchEvaluationState(status: status, leaseOwner: row.optionalText(1), leaseExpiresAt: row.optionalInt64(2), updatedAt: row.int64(3))
     }
 
@@ -282,42 +276,16 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
     }
 
     private static func job(from row: SQLiteStatement) throws -> BatchEvaluation {
-        let id = row.text(0)
-        guard let status = BatchEvaluationStatus(rawValue: row.text(4)) else {
-            throw StorageError.internal(underlying: "stored status '\(row.text(4))' of batch evaluation '\(id)' is unknown")
-        }
-        do {
-            return BatchEvaluation(
-                id: id,
-                arn: row.text(1),
-                name: row.text(2),
-                description: row.optionalText(3),
-                status: status,
-                evaluatorIDs: try decode([String].self, row.text(5)),
-                sessions: try decode([BatchEvaluationSession].self, row.text(6)),
-                dataSourceConfig: try JSONValue(parsing: row.text(7)),
-                results: try decode(BatchEvaluationResults.self, row.text(8)),
-                errorDetails: try decode([String].self, row.text(9)),
-                createdAt: row.int64(10),
-                updatedAt: row.int64(11),
-                clientToken: row.optionalText(12),
-                parametersHash: row.text(13),
-                evalRunsTable: row.text(14),
-                leaseOwner: row.optionalText(15),
-                leaseExpiresAt: row.optionalInt64(16)
-            )
-        } catch {
-            throw StorageError.internal(underlying: "batch evaluation '\(id)' has unreadable JSON: \(error)")
-        }
+        try BatchEvaluationStoredJSON.job(
+            id: row.text(0), arn: row.text(1), name: row.text(2), description: row.optionalText(3), status: row.text(4),
+            evaluatorIDs: row.text(5), sessions: row.text(6), dataSourceConfig: row.text(7), results: row.text(8),
+            errorDetails: row.text(9), createdAt: row.int64(10), updatedAt: row.int64(11), clientToken: row.optionalText(12),
+            parametersHash: row.text(13), evalRunsTable: row.text(14), leaseOwner: row.optionalText(15),
+            leaseExpiresAt: row.optionalInt64(16)
+        )
     }
 
     private static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+        try BatchEvaluationStoredJSON.text(value)
     }
 }

@@ -1,7 +1,8 @@
 """Shared fixtures: a live `evalgw serve` for the client tests (boto3 and the evalgw CLI).
 
 Starts the gateway on a free port with its own configuration (an SQLite file in a temporary directory,
-one bearer token, slow jobs so they can be caught running), unless EVALGW_ENDPOINT points at a gateway
+`local`, the default; with EVALGW_TEST_POSTGRES_URL, also `pg`, a fresh schema on that server; one
+bearer token; slow jobs so they can be caught running), unless EVALGW_ENDPOINT points at a gateway
 that is already running (EVALGW_TOKEN is then its token). EVALGW_BIN names the binary (default
 .build/debug/evalgw).
 """
@@ -42,14 +43,23 @@ def gateway():
     directory = tempfile.mkdtemp(prefix="evalgw-boto3-")
     port = _free_port()
     config = os.path.join(directory, "gateway.yaml")
+    postgres = ""
+    if os.environ.get("EVALGW_TEST_POSTGRES_URL"):
+        postgres = f"""
+  - id: pg
+    adapter: postgres
+    url: "{os.environ["EVALGW_TEST_POSTGRES_URL"]}"
+    schema: boto3_{uuid.uuid4().hex[:12]}
+"""
     with open(config, "w") as handle:
         handle.write(f"""
 server: {{ host: 127.0.0.1, port: {port} }}
+default_db: local
 databases:
   - id: local
     adapter: sqlite
     path: {directory}/evals.sqlite
-auth:
+{postgres}auth:
   tokens:
     - {{ name: boto3, token: "{TOKEN}", scopes: [admin] }}
 batch: {{ min_job_seconds: 30, session_delay_ms: 200, poll_interval_ms: 50 }}

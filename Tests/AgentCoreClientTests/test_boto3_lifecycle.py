@@ -1,7 +1,7 @@
 """The AgentCore batch-evaluation surface driven by the real boto3 client (pytest).
 
-Starts `evalgw serve` on a free port with its own configuration (an SQLite file in a temporary
-directory, one bearer token), unless EVALGW_ENDPOINT points at a gateway that is already running
+Starts `evalgw serve` on a free port with its own configuration (see conftest.py: SQLite, and
+Postgres when EVALGW_TEST_POSTGRES_URL is set; one bearer token), unless EVALGW_ENDPOINT points at a gateway that is already running
 (then EVALGW_TOKEN is its token, and the gateway must run jobs slowly enough to be caught running).
 
     EVALGW_BIN=.build/debug/evalgw python3 -m pytest -q Tests/AgentCoreClientTests/test_boto3_lifecycle.py
@@ -13,12 +13,14 @@ boto3 signs requests with SigV4; the gateway's bearer auth is added with a boto3
 import time
 import uuid
 
+import os
+
 import boto3
 import botocore.exceptions
 import pytest
 
 
-def _client(endpoint, token):
+def _client(endpoint, token, db_id=None):
     client = boto3.client(
         "bedrock-agentcore",
         endpoint_url=endpoint,
@@ -30,6 +32,11 @@ def _client(endpoint, token):
         def add_bearer(request, **_):
             request.headers["Authorization"] = f"Bearer {token}"
         client.meta.events.register("before-send.bedrock-agentcore.*", add_bearer)
+    if db_id is not None:
+        # boto3 has no db_id parameter: it goes on the URL, before the request is signed.
+        def add_db_id(request, **_):
+            request.url += ("&" if "?" in request.url else "?") + f"db_id={db_id}"
+        client.meta.events.register("before-sign.bedrock-agentcore.*", add_db_id)
     return client
 
 
@@ -77,7 +84,19 @@ def _wait(client, job_id, statuses, timeout=10):
         time.sleep(0.05)
 
 
-def test_lifecycle(client):
+def _backend(gateway, db_id):
+    """A client of `db_id`: `local` (SQLite) always, `pg` when the gateway was given a Postgres server."""
+    if db_id == "pg" and not os.environ.get("EVALGW_TEST_POSTGRES_URL"):
+        if os.environ.get("CI") == "true":
+            pytest.fail("EVALGW_TEST_POSTGRES_URL is not set on CI")
+        pytest.skip("no Postgres server (EVALGW_TEST_POSTGRES_URL)")
+    endpoint, token = gateway
+    return _client(endpoint, token, db_id)
+
+
+@pytest.mark.parametrize("db_id", ["local", "pg"])
+def test_lifecycle(gateway, db_id):
+    client = _backend(gateway, db_id)
     suffix = uuid.uuid4().hex[:8]
     started = _start(client, f"lifecycle_{suffix}")
     job_id = started["batchEvaluationId"]

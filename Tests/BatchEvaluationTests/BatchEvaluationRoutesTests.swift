@@ -11,7 +11,7 @@ import Testing
 @Suite struct BatchEvaluationRoutesTests {
     static let base = "/evaluations/batch-evaluate"
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func startGetAndShapes(_ backend: Backend) async throws {
         try await BatchTestGateway.make(backend).test { client in
             let body = """
@@ -51,7 +51,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func listPaginatesWithOpaqueTokens(_ backend: Backend) async throws {
         try await BatchTestGateway.make(backend).test { client in
             var started: [String] = []
@@ -92,7 +92,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func deleteWhileRunningStopThenDelete(_ backend: Backend) async throws {
         // No runner: the job stays PENDING until stopped; then a runner finishes it as STOPPED.
         let gateway = try await BatchTestGateway.make(backend)

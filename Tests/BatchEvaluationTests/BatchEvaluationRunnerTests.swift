@@ -28,7 +28,7 @@ import Testing
          ]}}
         """
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func jobRunsToCompletionAndWritesEvalRuns(_ backend: Backend) async throws {
         let gateway = try await BatchTestGateway.make(backend, runner: fastRunner())
         try await gateway.test { client in
@@ -70,7 +70,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func runningJobIsStoppedWithinASecond(_ backend: Backend) async throws {
         let gateway = try await BatchTestGateway.make(backend, runner: fastRunner(sessionDelay: .milliseconds(300)))
         try await gateway.test { client in
@@ -95,7 +95,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func minimumDurationKeepsAJobObservable(_ backend: Backend) async throws {
         let gateway = try await BatchTestGateway.make(backend, runner: fastRunner(minimum: .seconds(1)))
         try await gateway.test { client in
@@ -108,7 +108,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func jobWithoutSessionsFails(_ backend: Backend) async throws {
         let gateway = try await BatchTestGateway.make(backend, runner: fastRunner())
         try await gateway.test { client in
@@ -121,7 +121,7 @@ import Testing
 
     /// A runner that dies mid-job leaves it IN_PROGRESS with a lease; after the lease expires another
     /// runner takes it over, resumes after the sessions already done, and finishes it.
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func crashedRunnersJobIsResumed(_ backend: Backend) async throws {
         let gateway = try await BatchTestGateway.make(backend)
         let store = try #require(gateway.database.batchEvaluations)

@@ -4,7 +4,7 @@ import Testing
 
 /// The job-store contract, on every adapter: the same calls give the same observable results.
 @Suite struct BatchEvaluationStoreTests {
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func createGetAndUniqueNames(_ backend: Backend) async throws {
         let store = try await backend.jobStore()
         let job = makeJob(name: "first")
@@ -15,7 +15,7 @@ import Testing
         await #expect(throws: StorageError.self) { try await store.createBatchEvaluation(makeJob(name: "first")) }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func clientTokenIdempotency(_ backend: Backend) async throws {
         let store = try await backend.jobStore()
         let token = String(repeating: "t", count: 40)
@@ -28,7 +28,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func listIsNewestFirstWithCursor(_ backend: Backend) async throws {
         let store = try await backend.jobStore()
         var expected: [String] = []
@@ -54,7 +54,7 @@ import Testing
         #expect(exact.next == nil)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func stopAndConditionalDelete(_ backend: Backend) async throws {
         let store = try await backend.jobStore()
         let job = makeJob(name: "stoppable")
@@ -86,7 +86,7 @@ import Testing
         #expect(try await store.createBatchEvaluation(makeJob(name: "stoppable")).created)
     }
 
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func leasesAreExclusiveAndExpire(_ backend: Backend) async throws {
         let store = try await backend.jobStore()
         let older = makeJob(name: "older", createdAt: 1)
@@ -132,7 +132,7 @@ import Testing
 
     /// Deletes, stops and runner updates race on the same jobs; a job that is not terminal is never
     /// deleted, and every delete that succeeds removed a terminal job.
-    @Test(arguments: Backend.allCases)
+    @Test(arguments: Backend.available)
     func deleteNeverRemovesARunningJob(_ backend: Backend) async throws {
         let store = try await backend.jobStore()
         let jobCount = 40

@@ -7,14 +7,21 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MemoryAdapter
+import PostgresAdapter
 import SQLiteAdapter
 import Testing
 
 /// The adapters every batch-evaluation test runs on.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqlite
+    case memory, sqlite, postgres
 
     var testDescription: String { rawValue }
+
+    /// The backends to test: memory and SQLite always; Postgres when `EVALGW_TEST_POSTGRES_URL` names a
+    /// server, and always on CI (`CI=true`), where a missing server fails the Postgres cases.
+    static var available: [Backend] {
+        PostgresTestServer.url != nil || PostgresTestServer.isCI ? allCases : [.memory, .sqlite]
+    }
 
     /// A fresh database of this kind, registered as `id`.
     func database(id: String = "db", tables: [String] = ["agno_eval_runs"]) async throws -> RegisteredDatabase {
@@ -27,12 +34,35 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 configuration: DatabaseConfiguration(id: id, adapter: "sqlite", tables: tables),
                 store: try await SQLiteEvalRunStore(path: path, tables: tables)
             )
+        case .postgres:
+            return RegisteredDatabase(
+                configuration: DatabaseConfiguration(id: id, adapter: "postgres", tables: tables),
+                store: try await PostgresTestServer.store(schema: PostgresTestServer.uniqueSchema(), tables: tables)
+            )
         }
     }
 
     /// The job store of a fresh database.
     func jobStore() async throws -> any BatchEvaluationStore {
         try await database().batchEvaluations!
+    }
+}
+
+/// The PostgreSQL server of the Postgres cases: `EVALGW_TEST_POSTGRES_URL`. Each database is a fresh
+/// schema on it.
+enum PostgresTestServer {
+    static let url: String? = ProcessInfo.processInfo.environment["EVALGW_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// A schema name no other test uses.
+    static func uniqueSchema() -> String {
+        "evalgw_batch_\(getpid())_\(String(UInt64.random(in: 0 ... .max), radix: 36))"
+    }
+
+    /// A store over `tables` in `schema` (created on first use).
+    static func store(schema: String, tables: [String]) async throws -> PostgresEvalRunStore {
+        guard let url else { throw StorageError.invalid("EVALGW_TEST_POSTGRES_URL is not set: the Postgres cases need a server") }
+        return try await PostgresEvalRunStore(settings: PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw-batch-tests"), tables: tables)
     }
 }
 

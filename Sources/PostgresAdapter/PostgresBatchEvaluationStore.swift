@@ -1,0 +1,347 @@
+public import EvalGatewayCore
+import Synchronization
+
+/// Batch-evaluation jobs in a PostgreSQL database, in table `evalgw_batch_evaluations` of the store's
+/// schema, over the same connection pool as its eval runs.
+///
+/// Every operation is one statement, so each is atomic under any number of gateways on the same
+/// server:
+/// - a delete is `DELETE … WHERE id = $1 AND status IN (terminal…) RETURNING status, arn`. A runner
+///   or a stop holding the row makes it wait, and it then re-checks the status of the row as committed;
+/// - a claim locks the oldest runnable job with `FOR UPDATE SKIP LOCKED`, so runners on several
+///   gateways never take the same job and never wait for each other, and takes over an expired lease;
+/// - a create is `INSERT … ON CONFLICT DO NOTHING`; when it inserts nothing, the unique client token
+///   or name it met says why.
+///
+/// Ids and names compare bytewise (`COLLATE "C"`), so lists page in the same order on every adapter.
+public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
+    private let pool: PostgresConnectionPool
+    private let schema: String
+    private let createTables: Bool
+    private let statements: Statements
+    /// Whether the jobs table is known to exist.
+    private let isPrepared = Mutex(false)
+
+    /// The jobs table's name within the schema.
+    static let tableName = "evalgw_batch_evaluations"
+
+    /// A store over `pool`, in `schema`; with `createTables`, the table is created on first use.
+    init(pool: PostgresConnectionPool, schema: String, createTables: Bool) {
+        self.pool = pool
+        self.schema = schema
+        self.createTables = createTables
+        self.statements = Statements(schema: schema)
+    }
+
+    public func createBatchEvaluation(_ job: BatchEvaluation) async throws -> BatchEvaluationCreation {
+        try StoredText.validate(job.description, field: "description")
+        try StoredText.validate(job.name, field: "batchEvaluationName")
+        try StoredText.validate(job.clientToken, field: "clientToken")
+        let values = try Self.values(of: job)
+        let statements = statements
+        return try await run(.write) { connection in
+            // An insert that meets a unique key inserts nothing; the row it met is then committed and
+            // visible to the next statement. Should that row be deleted in between, insert again.
+            for _ in 0..<3 {
+                if try connection.executePrepared(statements.insert, values).rowCount > 0 {
+                    return BatchEvaluationCreation(job: job, created: true)
+                }
+                if let token = job.clientToken {
+                    let existing = try connection.executePrepared(statements.selectByToken, [token])
+                    if existing.rowCount > 0 {
+                        let stored = try Self.job(from: existing, row: 0)
+                        guard stored.parametersHash == job.parametersHash else {
+                            throw BatchEvaluationError.idempotentParameterMismatch(
+                                "The client token '\(token)' was already used with different parameters"
+                            )
+                        }
+                        return BatchEvaluationCreation(job: stored, created: false)
+                    }
+                }
+                if try connection.executePrepared(statements.selectName, [job.name]).rowCount > 0 {
+                    throw StorageError.conflict("A batch evaluation named '\(job.name)' already exists")
+                }
+                if try connection.executePrepared(statements.selectStatus, [job.id]).rowCount > 0 {
+                    throw StorageError.conflict("A batch evaluation with id '\(job.id)' already exists")
+                }
+            }
+            throw StorageError.unavailable(underlying: "batch evaluation '\(job.id)' kept meeting rows deleted under it", retryAfter: 1)
+        }
+    }
+
+    public func batchEvaluation(id: String) async throws -> BatchEvaluation? {
+        try StoredText.validate(id, field: "batchEvaluationId")
+        let sql = statements.selectByID
+        return try await run(.idempotent) { connection in
+            let result = try connection.executePrepared(sql, [id])
+            return result.rowCount > 0 ? try Self.job(from: result, row: 0) : nil
+        }
+    }
+
+    public func batchEvaluationState(id: String) async throws -> BatchEvaluationState? {
+        try StoredText.validate(id, field: "batchEvaluationId")
+        let sql = statements.selectState
+        return try await run(.idempotent) { connection in
+            let result = try connection.executePrepared(sql, [id])
+            return result.rowCount > 0 ? try Self.state(from: result, id: id) : nil
+        }
+    }
+
+    public func listBatchEvaluations(limit: Int, after cursor: BatchEvaluationCursor?) async throws -> BatchEvaluationPage {
+        if let cursor { try StoredText.validate(cursor.id, field: "nextToken") }
+        let statements = statements
+        return try await run(.idempotent) { connection in
+            let result: PostgresResult
+            if let cursor {
+                result = try connection.executePrepared(statements.nextPage, [String(cursor.createdAt), cursor.id, String(limit + 1)])
+            } else {
+                result = try connection.executePrepared(statements.firstPage, [String(limit + 1)])
+            }
+            let jobs = try (0..<min(result.rowCount, limit)).map { try Self.job(from: result, row: $0) }
+            return BatchEvaluationPage(jobs: jobs, next: result.rowCount > limit ? jobs.last?.cursor : nil)
+        }
+    }
+
+    public func stopBatchEvaluation(id: String, at timestamp: Int64) async throws -> BatchEvaluation {
+        try StoredText.validate(id, field: "batchEvaluationId")
+        let statements = statements
+        return try await run(.write) { connection in
+            let result = try connection.executePrepared(statements.stop, [String(timestamp), id])
+            if result.rowCount > 0 { return try Self.job(from: result, row: 0) }
+            // Nothing stoppable: the job is terminal (and stays so) or gone.
+            let status = try connection.executePrepared(statements.selectStatus, [id])
+            guard status.rowCount > 0 else { throw StorageError.notFound("Batch evaluation '\(id)' not found") }
+            throw StorageError.conflict("Batch evaluation '\(id)' is already \(status.string(0, 0)) and cannot be stopped")
+        }
+    }
+
+    public func deleteBatchEvaluation(id: String) async throws -> BatchEvaluationDeletion {
+        try StoredText.validate(id, field: "batchEvaluationId")
+        let statements = statements
+        return try await run(.write) { connection in
+            while true {
+                let deleted = try connection.executePrepared(statements.delete, [id])
+                if deleted.rowCount > 0 {
+                    return BatchEvaluationDeletion(
+                        id: id, arn: deleted.string(0, 1), status: try BatchEvaluationStoredJSON.status(deleted.string(0, 0), id: id)
+                    )
+                }
+                let current = try connection.executePrepared(statements.selectStatus, [id])
+                guard current.rowCount > 0 else { throw StorageError.notFound("Batch evaluation '\(id)' not found") }
+                let status = try BatchEvaluationStoredJSON.status(current.string(0, 0), id: id)
+                // It finished between the two statements: it is deletable now.
+                if status.isTerminal { continue }
+                throw StorageError.conflict("Batch evaluation '\(id)' is \(status.rawValue), still running. Stop it first, then delete it")
+            }
+        }
+    }
+
+    public func claimBatchEvaluation(owner: String, leaseExpiresAt: Int64, at timestamp: Int64) async throws -> BatchEvaluation? {
+        let sql = statements.claim
+        return try await run(.write) { connection in
+            let result = try connection.executePrepared(sql, [owner, String(leaseExpiresAt), String(timestamp)])
+            return result.rowCount > 0 ? try Self.job(from: result, row: 0) : nil
+        }
+    }
+
+    public func updateBatchEvaluation(id: String, owner: String, _ update: BatchEvaluationUpdate, at timestamp: Int64) async throws -> BatchEvaluationState {
+        let results = try BatchEvaluationStoredJSON.text(update.results)
+        let errors = try BatchEvaluationStoredJSON.text(update.errorDetails)
+        let statements = statements
+        return try await run(.write) { connection in
+            let result: PostgresResult
+            if let final = update.finalStatus {
+                result = try connection.executePrepared(statements.finish, [results, errors, final.rawValue, String(timestamp), id, owner])
+            } else {
+                result = try connection.executePrepared(
+                    statements.progress, [results, errors, String(update.leaseExpiresAt), String(timestamp), id, owner]
+                )
+            }
+            if result.rowCount > 0 { return try Self.state(from: result, id: id) }
+            guard try connection.executePrepared(statements.selectStatus, [id]).rowCount > 0 else {
+                throw StorageError.notFound("Batch evaluation '\(id)' not found")
+            }
+            throw StorageError.conflict("Batch evaluation '\(id)' is not held by runner '\(owner)'")
+        }
+    }
+
+    // MARK: - Running statements
+
+    /// Runs `body` on a pooled connection once the jobs table exists, and turns driver errors into
+    /// storage errors.
+    private func run<T: Sendable>(_ policy: PostgresRetryPolicy, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        do {
+            return try await pool.run(policy) { [self] connection in
+                try prepareTable(on: connection)
+                return try body(connection)
+            }
+        } catch let error as BatchEvaluationError {
+            throw error
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw PostgresEvalRunStore.storageError(error)
+        }
+    }
+
+    /// Creates the jobs table and its indexes once per store, under the schema's advisory lock (the one
+    /// the eval-runs tables are created under). With `create_tables` off, the table must exist.
+    private func prepareTable(on connection: PostgresConnection) throws {
+        if isPrepared.withLock({ $0 }) { return }
+        let exists = !(try connection.execute("SELECT to_regclass($1)", [statements.qualified]).isNull(0, 0))
+        if !exists {
+            guard createTables else {
+                throw StorageError.internal(
+                    underlying: "table \(statements.qualified) for batch evaluations is missing and create_tables is off"
+                )
+            }
+            try connection.inTransaction {
+                try connection.execute("SELECT pg_advisory_xact_lock($1)", [String(PostgresEvalRunStore.setupLockKey(schema: schema))])
+                for statement in statements.createTable { try connection.execute(statement) }
+            }
+        }
+        isPrepared.withLock { $0 = true }
+    }
+
+    // MARK: - Rows
+
+    private static func values(of job: BatchEvaluation) throws -> [String?] {
+        [
+            job.id, job.arn, job.name, job.description, job.status.rawValue,
+            try BatchEvaluationStoredJSON.text(job.evaluatorIDs), try BatchEvaluationStoredJSON.text(job.sessions),
+            job.dataSourceConfig.jsonText, try BatchEvaluationStoredJSON.text(job.results),
+            try BatchEvaluationStoredJSON.text(job.errorDetails), String(job.createdAt), String(job.updatedAt),
+            job.clientToken, job.parametersHash, job.evalRunsTable, job.leaseOwner, job.leaseExpiresAt.map { String($0) },
+        ]
+    }
+
+    /// The job in `row`, in ``Statements/columns`` order.
+    private static func job(from result: PostgresResult, row: Int) throws -> BatchEvaluation {
+        try BatchEvaluationStoredJSON.job(
+            id: result.string(row, 0), arn: result.string(row, 1), name: result.string(row, 2),
+            description: result.optionalString(row, 3), status: result.string(row, 4), evaluatorIDs: result.string(row, 5),
+            sessions: result.string(row, 6), dataSourceConfig: result.string(row, 7), results: result.string(row, 8),
+            errorDetails: result.string(row, 9), createdAt: result.int64(row, 10), updatedAt: result.int64(row, 11),
+            clientToken: result.optionalString(row, 12), parametersHash: result.string(row, 13),
+            evalRunsTable: result.string(row, 14), leaseOwner: result.optionalString(row, 15),
+            leaseExpiresAt: result.optionalInt64(row, 16)
+        )
+    }
+
+    /// The state in row 0, in ``Statements/stateColumns`` order.
+    private static func state(from result: PostgresResult, id: String) throws -> BatchEvaluationState {
+        BatchEvaluationState(
+            status: try BatchEvaluationStoredJSON.status(result.string(0, 0), id: id),
+            leaseOwner: result.optionalString(0, 1),
+            leaseExpiresAt: result.optionalInt64(0, 2),
+            updatedAt: result.int64(0, 3)
+        )
+    }
+}
+
+extension PostgresBatchEvaluationStore {
+    /// The SQL of the jobs table in one schema, built once; every value is a bound parameter.
+    struct Statements: Sendable {
+        let qualified: String
+        let createTable: [String]
+        let insert: String
+        let selectByID: String
+        let selectByToken: String
+        let selectName: String
+        let selectStatus: String
+        let selectState: String
+        let firstPage: String
+        let nextPage: String
+        let stop: String
+        let delete: String
+        let claim: String
+        let progress: String
+        let finish: String
+
+        static let columns =
+            "id, arn, name, description, status, evaluators, sessions, data_source_config, results, error_details, created_at, updated_at, client_token, parameters_hash, eval_runs_table, lease_owner, lease_expires_at"
+        static let stateColumns = "status, lease_owner, lease_expires_at, updated_at"
+
+        init(schema: String) {
+            let table = PostgresBatchEvaluationStore.tableName
+            let quotedSchema = PostgresIdentifier.quote(schema)
+            let qualified = quotedSchema + "." + PostgresIdentifier.quote(table)
+            self.qualified = qualified
+            let terminal = Self.list(BatchEvaluationStatus.terminal)
+            let runnable = Self.list(BatchEvaluationStatus.runnable)
+            let columns = Self.columns
+            createTable = [
+                "CREATE SCHEMA IF NOT EXISTS \(quotedSchema)",
+                """
+                CREATE TABLE IF NOT EXISTS \(qualified) (
+                    id VARCHAR COLLATE "C" NOT NULL PRIMARY KEY,
+                    arn VARCHAR NOT NULL,
+                    name VARCHAR COLLATE "C" NOT NULL UNIQUE,
+                    description VARCHAR,
+                    status VARCHAR NOT NULL,
+                    evaluators JSON NOT NULL,
+                    sessions JSON NOT NULL,
+                    data_source_config JSON NOT NULL,
+                    results JSON NOT NULL,
+                    error_details JSON NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    client_token VARCHAR COLLATE "C" UNIQUE,
+                    parameters_hash VARCHAR NOT NULL,
+                    eval_runs_table VARCHAR NOT NULL,
+                    lease_owner VARCHAR,
+                    lease_expires_at BIGINT
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS \(PostgresIdentifier.quote("idx_\(table)_created_at")) ON \(qualified) (created_at, id)",
+                """
+                CREATE INDEX IF NOT EXISTS \(PostgresIdentifier.quote("idx_\(table)_runnable")) ON \(qualified) (created_at, id) \
+                WHERE status IN (\(runnable))
+                """,
+            ]
+            insert = """
+                INSERT INTO \(qualified) (\(columns)) \
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+                ON CONFLICT DO NOTHING RETURNING id
+                """
+            selectByID = "SELECT \(columns) FROM \(qualified) WHERE id = $1"
+            selectByToken = "SELECT \(columns) FROM \(qualified) WHERE client_token = $1"
+            selectName = "SELECT 1 FROM \(qualified) WHERE name = $1"
+            selectStatus = "SELECT status FROM \(qualified) WHERE id = $1"
+            selectState = "SELECT \(Self.stateColumns) FROM \(qualified) WHERE id = $1"
+            firstPage = "SELECT \(columns) FROM \(qualified) ORDER BY created_at DESC, id DESC LIMIT $1"
+            nextPage = """
+                SELECT \(columns) FROM \(qualified) WHERE (created_at, id) < ($1::bigint, $2::varchar COLLATE "C") \
+                ORDER BY created_at DESC, id DESC LIMIT $3
+                """
+            stop = """
+                UPDATE \(qualified) SET status = 'STOPPING', \
+                updated_at = CASE WHEN status = 'STOPPING' THEN updated_at ELSE $1 END \
+                WHERE id = $2 AND status IN (\(Self.list(BatchEvaluationStatus.stoppable))) RETURNING \(columns)
+                """
+            delete = "DELETE FROM \(qualified) WHERE id = $1 AND status IN (\(terminal)) RETURNING status, arn"
+            claim = """
+                UPDATE \(qualified) SET status = CASE WHEN status = 'PENDING' THEN 'IN_PROGRESS' ELSE status END, \
+                lease_owner = $1, lease_expires_at = $2, updated_at = $3 \
+                WHERE id = (SELECT id FROM \(qualified) WHERE status IN (\(runnable)) \
+                AND (lease_owner IS NULL OR lease_expires_at <= $3) ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+                RETURNING \(columns)
+                """
+            progress = """
+                UPDATE \(qualified) SET results = $1, error_details = $2, lease_expires_at = $3, updated_at = $4 \
+                WHERE id = $5 AND lease_owner = $6 AND status IN (\(runnable)) RETURNING \(Self.stateColumns)
+                """
+            finish = """
+                UPDATE \(qualified) SET results = $1, error_details = $2, \
+                status = CASE WHEN status = 'STOPPING' THEN 'STOPPED' ELSE $3 END, \
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = $4 \
+                WHERE id = $5 AND lease_owner = $6 AND status IN (\(runnable)) RETURNING \(Self.stateColumns)
+                """
+        }
+
+        /// `'A', 'B'`: the statuses as SQL literals, sorted (they are the enum's fixed names).
+        private static func list(_ statuses: Set<BatchEvaluationStatus>) -> String {
+            statuses.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
+        }
+    }
+}
