@@ -5,8 +5,9 @@ import Logging
 ///
 /// PENDING was turned IN_PROGRESS by the claim. For each session not yet done (a job taken over from a
 /// crashed runner resumes where its stored results say), the runner waits the session delay, scores the
-/// session with each of the job's evaluators, writes one eval run per (session, evaluator) into the job's
-/// eval-runs table, and stores the updated counters with a lease renewal. A stop request (`STOPPING`) is
+/// session with each of the job's evaluators, and writes one eval run per (session, evaluator) into the
+/// job's eval-runs table; at least once per poll interval it stores the updated counters with a lease
+/// renewal. A stop request (`STOPPING`) is
 /// seen within a poll interval and ends the job `STOPPED`. After the last session the job stays
 /// IN_PROGRESS until its minimum duration has passed, then ends COMPLETED, COMPLETED_WITH_ERRORS or
 /// FAILED. If the lease is lost (another runner took the job over), it stops touching the job.
@@ -100,7 +101,12 @@ struct BatchEvaluationJobExecution: Sendable {
                 }
                 results.sessionsProcessed = index + 1
                 results.numberOfSessionsInProgress = index + 1 < job.sessions.count ? 1 : 0
-                try await save()
+                // Progress is stored (and a stop request seen) at least once per poll interval, not after
+                // every session: a resumed job redoes at most that much, finding the eval runs already written.
+                if index + 1 == job.sessions.count
+                    || Timestamp.nowMilliseconds() - leaseRenewedAt >= configuration.pollInterval.wholeMilliseconds {
+                    try await save()
+                }
             }
             try await wait(until: job.createdAt + configuration.minimumJobDuration.wholeMilliseconds)
             let (status, details) = conclusion(results, firstError: firstError)
@@ -167,15 +173,20 @@ struct BatchEvaluationJobExecution: Sendable {
     }
 
     /// Scores session `index` with every evaluator of the job and writes (or, when resuming, finds) the
-    /// eval run of each pair.
+    /// eval run of each pair. The pairs are written concurrently.
     private func score(session index: Int) async -> SessionOutcome {
         let session = job.sessions[index]
+        let records = await withTaskGroup(of: (Int, PairResult).self) { group in
+            for (position, evaluatorID) in job.evaluatorIDs.enumerated() {
+                group.addTask { (position, await evalRun(session: session, index: index, evaluatorID: evaluatorID, position: position)) }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
         var tallies: [SessionOutcome.Tally] = []
         var firstError: String?
-        for (position, evaluatorID) in job.evaluatorIDs.enumerated() {
+        for position in job.evaluatorIDs.indices {
             var tally = SessionOutcome.Tally()
-            let record = await evalRun(session: session, index: index, evaluatorID: evaluatorID, position: position)
-            switch record {
+            switch records[position] ?? .ignored {
             case .scored(let score): tally.evaluated = 1; tally.score = score
             case .ignored: tally.ignored = 1
             case .failed(let message):
@@ -194,9 +205,6 @@ struct BatchEvaluationJobExecution: Sendable {
     private func evalRun(session: BatchEvaluationSession, index: Int, evaluatorID: String, position: Int) async -> PairResult {
         let runID = BatchEvaluationEvalRun.id(jobID: job.id, session: index, evaluator: position)
         let table = job.evalRunsTable
-        if let existing = try? await database.store.evalRun(id: runID, in: table) {
-            return Self.result(of: existing)
-        }
         let evaluator = evaluators.evaluator(id: evaluatorID)
         let evaluation: Result<SessionEvaluation, any Error>
         if let evaluator {
@@ -211,6 +219,7 @@ struct BatchEvaluationJobExecution: Sendable {
         do {
             _ = try await database.store.createEvalRun(run, in: table)
         } catch StorageError.conflict {
+            // Written before (a resumed job): what was recorded then counts.
             if let existing = try? await database.store.evalRun(id: runID, in: table) { return Self.result(of: existing) }
         } catch {
             return .failed("The eval run for session '\(session.sessionID)' and evaluator '\(evaluatorID)' could not be written: \(Self.clientMessage(error))")

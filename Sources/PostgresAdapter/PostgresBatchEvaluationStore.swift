@@ -119,7 +119,7 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         try StoredText.validate(id, field: "batchEvaluationId")
         let statements = statements
         return try await run(.write) { connection in
-            while true {
+            for _ in 0..<3 {
                 let deleted = try connection.executePrepared(statements.delete, [id])
                 if deleted.rowCount > 0 {
                     return BatchEvaluationDeletion(
@@ -133,6 +133,7 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
                 if status.isTerminal { continue }
                 throw StorageError.conflict("Batch evaluation '\(id)' is \(status.rawValue), still running. Stop it first, then delete it")
             }
+            throw StorageError.unavailable(underlying: "batch evaluation '\(id)' kept changing under its delete", retryAfter: 1)
         }
     }
 
