@@ -81,29 +81,34 @@ struct BatchEvaluationJobExecution: Sendable {
                 results.numberOfSessionsInProgress = 1
                 try await save()
             }
-            for index in results.sessionsProcessed..<job.sessions.count {
+            // With a session delay, one session at a time (so a running job can be watched); without,
+            // a few at once, so that their eval runs share commits.
+            let width = configuration.sessionDelay > .zero ? 1 : Self.sessionsInFlight
+            while results.sessionsProcessed < job.sessions.count {
                 if configuration.sessionDelay > .zero {
                     try await wait(until: Timestamp.nowMilliseconds() + configuration.sessionDelay.wholeMilliseconds)
                 }
                 if Task.isCancelled { throw Interruption.cancelled }
-                let outcome = await score(session: index)
-                switch outcome.kind {
-                case .failed: results.numberOfSessionsFailed += 1
-                case .completed: results.numberOfSessionsCompleted += 1
-                case .ignored: results.numberOfSessionsIgnored += 1
+                let sessions = results.sessionsProcessed..<min(results.sessionsProcessed + width, job.sessions.count)
+                for outcome in await score(sessions: sessions) {
+                    switch outcome.kind {
+                    case .failed: results.numberOfSessionsFailed += 1
+                    case .completed: results.numberOfSessionsCompleted += 1
+                    case .ignored: results.numberOfSessionsIgnored += 1
+                    }
+                    if firstError == nil { firstError = outcome.firstError }
+                    for (position, tally) in outcome.tallies.enumerated() {
+                        results.evaluatorSummaries[position].totalEvaluated += tally.evaluated
+                        results.evaluatorSummaries[position].totalFailed += tally.failed
+                        results.evaluatorSummaries[position].totalIgnored += tally.ignored
+                        results.evaluatorSummaries[position].scoreSum += tally.score
+                    }
                 }
-                if firstError == nil { firstError = outcome.firstError }
-                for (position, tally) in outcome.tallies.enumerated() {
-                    results.evaluatorSummaries[position].totalEvaluated += tally.evaluated
-                    results.evaluatorSummaries[position].totalFailed += tally.failed
-                    results.evaluatorSummaries[position].totalIgnored += tally.ignored
-                    results.evaluatorSummaries[position].scoreSum += tally.score
-                }
-                results.sessionsProcessed = index + 1
-                results.numberOfSessionsInProgress = index + 1 < job.sessions.count ? 1 : 0
+                results.sessionsProcessed = sessions.upperBound
+                results.numberOfSessionsInProgress = sessions.upperBound < job.sessions.count ? 1 : 0
                 // Progress is stored (and a stop request seen) at least once per poll interval, not after
                 // every session: a resumed job redoes at most that much, finding the eval runs already written.
-                if index + 1 == job.sessions.count
+                if sessions.upperBound == job.sessions.count
                     || Timestamp.nowMilliseconds() - leaseRenewedAt >= configuration.pollInterval.wholeMilliseconds {
                     try await save()
                 }
@@ -172,16 +177,27 @@ struct BatchEvaluationJobExecution: Sendable {
         var firstError: String?
     }
 
-    /// Scores session `index` with every evaluator of the job and writes (or, when resuming, finds) the
-    /// eval run of each pair. The pairs are written concurrently.
-    private func score(session index: Int) async -> SessionOutcome {
-        let session = job.sessions[index]
-        let records = await withTaskGroup(of: (Int, PairResult).self) { group in
-            for (position, evaluatorID) in job.evaluatorIDs.enumerated() {
-                group.addTask { (position, await evalRun(session: session, index: index, evaluatorID: evaluatorID, position: position)) }
+    /// How many sessions of a job are scored at once when there is no session delay.
+    static let sessionsInFlight = 8
+
+    /// Scores `sessions` with every evaluator of the job and writes (or, when resuming, finds) the eval
+    /// run of each pair, all pairs concurrently. The outcomes are in session order.
+    private func score(sessions: Range<Int>) async -> [SessionOutcome] {
+        let pairs = await withTaskGroup(of: (Int, Int, PairResult).self) { group in
+            for index in sessions {
+                for (position, evaluatorID) in job.evaluatorIDs.enumerated() {
+                    group.addTask {
+                        (index, position, await evalRun(session: job.sessions[index], index: index, evaluatorID: evaluatorID, position: position))
+                    }
+                }
             }
-            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+            return await group.reduce(into: [Int: [Int: PairResult]]()) { $0[$1.0, default: [:]][$1.1] = $1.2 }
         }
+        return sessions.map { outcome(of: pairs[$0] ?? [:]) }
+    }
+
+    /// A session's outcome from the results of its pairs, by evaluator position.
+    private func outcome(of records: [Int: PairResult]) -> SessionOutcome {
         var tallies: [SessionOutcome.Tally] = []
         var firstError: String?
         for position in job.evaluatorIDs.indices {

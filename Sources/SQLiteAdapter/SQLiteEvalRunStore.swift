@@ -6,11 +6,12 @@ import Foundation
 ///
 /// All statements run on one connection, serialized on its own queue (SQLite has one writer at a time
 /// anyway). A bulk delete is one statement with one parameter — the ids as a JSON array read through
-/// `json_each` — so no number of ids reaches SQLite's bound-variable limit, and it is atomic. Deletes that
-/// arrive while the connection is busy share the next commit (``SQLiteDeleteBatcher``).
+/// `json_each` — so no number of ids reaches SQLite's bound-variable limit, and it is atomic. Creates,
+/// renames and deletes that arrive while the connection is busy share the next commit
+/// (``SQLiteWriteBatcher``), each in its own savepoint.
 public final class SQLiteEvalRunStore: EvalRunStore {
     private let connection: SQLiteConnectionQueue
-    private let deletes: SQLiteDeleteBatcher
+    private let writes: SQLiteWriteBatcher
     private let statements: [String: TableStatements]
     /// The database's batch-evaluation jobs, on the same connection.
     let jobs: SQLiteBatchEvaluationStore
@@ -21,7 +22,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         let connection = try SQLiteConnection(path: path)
         connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
         self.connection = SQLiteConnectionQueue(label: "evalgw.sqlite.\(path)", connection: connection)
-        self.deletes = SQLiteDeleteBatcher(queue: self.connection)
+        self.writes = SQLiteWriteBatcher(queue: self.connection)
         self.statements = statements
         self.jobs = SQLiteBatchEvaluationStore(connection: self.connection)
         do {
@@ -77,7 +78,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
             Self.text(run.userID), .integer(run.createdAt), run.updatedAt.map(SQLiteValue.integer) ?? .null,
         ]
         let id = run.id
-        try await self.run { connection in
+        try await write { connection in
             do {
                 try connection.cachedStatement(sql).run(values)
             } catch let error as SQLiteError where error.primaryCode == SQLITE_CONSTRAINT {
@@ -90,7 +91,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
     public func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
         let sql = try statements(for: table).rename
         try StoredText.validate(name, field: "name")
-        let renamed = try await run { connection -> EvalRun? in
+        let renamed = try await write { connection -> EvalRun? in
             let statement = try connection.cachedStatement(sql)
             try statement.bind([.text(name), .integer(timestamp), .text(id)])
             guard try statement.step() else { return nil }
@@ -107,14 +108,18 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         try StoredText.validate(ids: ids)
         var writer = JSONWriter(capacity: ids.count * 40 + 2)
         writer.write(strings: ids)
-        do {
-            return try await deletes.delete(
-                sql: returningRemovedIDs ? table.deleteReturning : table.delete,
-                idArray: writer.text,
-                returningRemovedIDs: returningRemovedIDs
-            )
-        } catch {
-            throw Self.storageError(error)
+        let idArray = writer.text
+        let sql = returningRemovedIDs ? table.deleteReturning : table.delete
+        return try await write { connection in
+            let statement = try connection.cachedStatement(sql)
+            try statement.bind([.text(idArray)])
+            guard returningRemovedIDs else {
+                while try statement.step() {}
+                return EvalRunDeletion(deletedCount: connection.changes)
+            }
+            var removed: Set<String> = []
+            while try statement.step() { removed.insert(statement.text(0)) }
+            return EvalRunDeletion(deletedCount: removed.count, removedIDs: removed)
         }
     }
 
@@ -137,6 +142,16 @@ public final class SQLiteEvalRunStore: EvalRunStore {
     private func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         do {
             return try await connection.run(body)
+        } catch {
+            throw Self.storageError(error)
+        }
+    }
+
+    /// Runs the write `body` in its own savepoint, sharing a commit with the writes queued beside it
+    /// (``SQLiteWriteBatcher``), and turns SQLite errors into storage errors.
+    private func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        do {
+            return try await writes.write(body)
         } catch {
             throw Self.storageError(error)
         }

@@ -7,6 +7,8 @@ import CSQLite
 final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statementCache: [String: SQLiteStatement] = [:]
+    /// Cached statements handed out since the last ``resetStatementsInUse()``.
+    private var statementsInUse: [SQLiteStatement] = []
 
     /// Opens (creating if needed) the database file at `path`.
     init(path: String) throws(SQLiteError) {
@@ -38,15 +40,27 @@ final class SQLiteConnection {
         guard code == SQLITE_OK else { throw error(code: code, sql: sql) }
     }
 
-    /// A prepared statement for `sql`, reused across calls; it is reset and its bindings cleared.
+    /// A prepared statement for `sql`, reused across calls; it is reset and its bindings cleared, and it
+    /// is reset again by the next ``resetStatementsInUse()``.
     func cachedStatement(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
-        if let statement = statementCache[sql] {
-            statement.reset()
-            return statement
+        let statement: SQLiteStatement
+        if let cached = statementCache[sql] {
+            cached.reset()
+            statement = cached
+        } else {
+            statement = try prepare(sql)
+            statementCache[sql] = statement
         }
-        let statement = try prepare(sql)
-        statementCache[sql] = statement
+        statementsInUse.append(statement)
         return statement
+    }
+
+    /// Resets every cached statement handed out since the last call. A statement that stopped before its
+    /// last row keeps its read transaction open: the connection would go on reading that old snapshot
+    /// (missing what other connections committed since) and hold back WAL checkpoints.
+    func resetStatementsInUse() {
+        for statement in statementsInUse { statement.reset() }
+        statementsInUse.removeAll(keepingCapacity: true)
     }
 
     /// Prepares `sql` (one statement).

@@ -13,16 +13,27 @@ final class SQLiteConnectionQueue: Sendable {
         self.connection = Mutex(connection)
     }
 
-    /// Runs `body` with the connection on the queue, without waiting for it.
+    /// Runs `body` with the connection on the queue, without waiting for it. The statements it used are
+    /// reset afterwards, so no read stays open between jobs.
     func submit(_ body: @escaping @Sendable (SQLiteConnection) -> Void) {
-        queue.async { self.connection.withLock { body($0) } }
+        queue.async {
+            self.connection.withLock { connection in
+                body(connection)
+                connection.resetStatementsInUse()
+            }
+        }
     }
 
-    /// Runs `body` with the connection on the queue and returns its result.
+    /// Runs `body` with the connection on the queue and returns its result. The statements it used are
+    /// reset afterwards, so no read stays open between jobs.
     func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
-                continuation.resume(with: Result { try self.connection.withLock { try body($0) } })
+                let result = self.connection.withLock { connection in
+                    defer { connection.resetStatementsInUse() }
+                    return Result { try body(connection) }
+                }
+                continuation.resume(with: result)
             }
         }
     }
