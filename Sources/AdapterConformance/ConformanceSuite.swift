@@ -4,7 +4,9 @@ import EvalGatewayCore
 ///
 /// Any adapter — in this package or another — runs the suite by handing it a ``ConformanceTarget``.
 /// Each check gets a fresh store over tables of its own and reports passed, failed (with what went
-/// wrong) or skipped (with the capability it lacks); nothing is passed silently.
+/// wrong) or skipped (with the capability it lacks); nothing is passed silently. The batch-evaluation
+/// job checks run when the store provides a job store (``BatchEvaluationStoreProviding``); a store that
+/// keeps no jobs is still conformant for eval runs, and those checks are skipped with that reason.
 public struct ConformanceSuite: Sendable {
     /// The adapter under test.
     public let target: ConformanceTarget
@@ -15,6 +17,10 @@ public struct ConformanceSuite: Sendable {
     /// Every check, in the order they run.
     public static let checks: [ConformanceCheck] =
         RoundTripChecks.all + ListChecks.all + DeleteChecks.all + ConcurrencyChecks.all + ErrorChecks.all
+        + BatchEvaluationChecks.all + BatchEvaluationLeaseChecks.all + BatchEvaluationRaceChecks.all
+
+    /// Why a job check is skipped on a store that provides no job store.
+    public static let noJobStoreReason = "adapter keeps no batch-evaluation jobs"
 
     /// The names of every check.
     public static var checkNames: [String] { checks.map(\.name) }
@@ -44,12 +50,18 @@ public struct ConformanceSuite: Sendable {
         let outcome: ConformanceResult.Outcome
         do {
             let context = try await ConformanceContext(target: target)
+            if check.needsJobStore, context.jobs == nil {
+                await context.store.shutdown()
+                return ConformanceResult(check: check.name, outcome: .skipped(Self.noJobStoreReason), seconds: 0)
+            }
             do {
                 try await check.body(context)
             } catch {
+                await context.retireJobs()
                 await context.store.shutdown()
                 throw error
             }
+            await context.retireJobs()
             await context.store.shutdown()
             outcome = .passed
         } catch let failure as ConformanceFailure {
@@ -70,20 +82,33 @@ public struct ConformanceCheck: Sendable {
     public let summary: String
     /// The capabilities it needs.
     public let requires: Set<ConformanceCapability>
+    /// Whether it checks the batch-evaluation job store; it is skipped when the store keeps no jobs.
+    public let needsJobStore: Bool
     let body: @Sendable (ConformanceContext) async throws -> Void
 
-    init(_ name: String, _ summary: String, requires: Set<ConformanceCapability> = [], body: @escaping @Sendable (ConformanceContext) async throws -> Void) {
+    init(
+        _ name: String, _ summary: String, requires: Set<ConformanceCapability> = [], needsJobStore: Bool = false,
+        body: @escaping @Sendable (ConformanceContext) async throws -> Void
+    ) {
         self.name = name
         self.summary = summary
         self.requires = requires
+        self.needsJobStore = needsJobStore
         self.body = body
     }
 }
 
-/// What a check works with: a fresh store over two tables of its own.
+/// What a check works with: a fresh store over two tables of its own, and its job store if it keeps jobs.
 struct ConformanceContext: Sendable {
     let target: ConformanceTarget
     let store: any EvalRunStore
+    /// The store's batch-evaluation jobs, if it keeps any. A persistent store may hold jobs of earlier
+    /// runs: job checks name their jobs with ``suffix`` and look only at those.
+    let jobs: (any BatchEvaluationStore)?
+    /// A random suffix, unique to this check's run.
+    let suffix: String
+    /// The ids of the jobs this check created, retired (stopped, finished, deleted) after it.
+    let createdJobs = JobLedger()
     /// The main table.
     let table: String
     /// A second table of the same store.
@@ -94,7 +119,10 @@ struct ConformanceContext: Sendable {
         self.target = target
         self.table = "conformance_\(suffix)"
         self.otherTable = "conformance_\(suffix)_other"
-        self.store = try await target.makeStore([table, otherTable])
+        self.suffix = suffix
+        let store = try await target.makeStore([table, otherTable])
+        self.store = store
+        self.jobs = (store as? any BatchEvaluationStoreProviding)?.batchEvaluations
     }
 
     /// Stores `runs` one by one.

@@ -13,7 +13,10 @@ struct Conformance: AsyncParsableCommand {
         abstract: "Run the storage-contract conformance suite against an adapter.",
         discussion: """
             Each check opens the adapter over fresh tables named conformance_<random>; on a configured
-            database they are created beside its own tables and left there.
+            database they are created beside its own tables and left there. The batch-evaluation job
+            checks (skipped when the adapter keeps no jobs) create jobs named cf_<random>_... in the
+            database's job store, claim jobs as a runner would, and delete their own jobs afterwards:
+            do not run them against a database a gateway is serving.
             """
     )
 

@@ -7,14 +7,17 @@ import Testing
 /// correct adapter passes every check.
 @Suite struct BrokenAdapterTests {
     /// Wraps the memory store and breaks one rule of the contract.
-    final class BrokenStore: EvalRunStore {
-        enum Flaw { case nonAtomicDelete, cappedIDList, doubleCounting, wrongErrorTypes }
+    final class BrokenStore: EvalRunStore, BatchEvaluationStoreProviding {
+        enum Flaw { case nonAtomicDelete, cappedIDList, doubleCounting, wrongErrorTypes, unconditionalJobDelete }
         let base: MemoryEvalRunStore
         let flaw: Flaw
+        /// Jobs only for the job-store flaw; with the others the store keeps none (job checks skip).
+        let batchEvaluations: (any BatchEvaluationStore)?
 
         init(tables: [String], flaw: Flaw) {
             self.base = MemoryEvalRunStore(tables: tables)
             self.flaw = flaw
+            self.batchEvaluations = flaw == .unconditionalJobDelete ? UnconditionalDeleteJobStore() : nil
         }
 
         struct DriverError: Error {}
@@ -48,7 +51,7 @@ import Testing
             case .doubleCounting:
                 let result = try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
                 return EvalRunDeletion(deletedCount: result.deletedCount == 0 ? 0 : ids.count, removedIDs: result.removedIDs)
-            case .wrongErrorTypes:
+            case .wrongErrorTypes, .unconditionalJobDelete:
                 break
             }
             return try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
@@ -85,6 +88,24 @@ import Testing
     @Test func wrongErrorTypesFailTheErrorChecks() async {
         let failed = await Self.failures(.wrongErrorTypes)
         #expect(failed == ["duplicate-create-is-conflict", "rename-missing-is-not-found"])
+    }
+
+    @Test func aDeleteThatIgnoresTheJobStateFailsTheConditionalDeleteChecks() async {
+        let failed = await Self.failures(.unconditionalJobDelete)
+        #expect(failed.contains("job-delete-only-when-terminal"))
+        #expect(failed.contains("job-delete-races-never-remove-running-jobs"))
+        #expect(!failed.contains("job-create-then-get-round-trips"))
+        #expect(!failed.contains("job-claim-is-exclusive"))
+        #expect(failed.allSatisfy { $0.hasPrefix("job-") }, "eval-run checks failed: \(failed.filter { !$0.hasPrefix("job-") })")
+    }
+
+    @Test func aStoreWithoutJobsSkipsEveryJobCheckWithTheReason() async {
+        let target = ConformanceTarget(name: "no-jobs") { tables in BrokenStore(tables: tables, flaw: .wrongErrorTypes) }
+        let jobChecks = ConformanceSuite.checks.filter(\.needsJobStore).map(\.name)
+        #expect(jobChecks.count == 11)
+        let results = await ConformanceSuite(target: target).run(only: Set(jobChecks))
+        #expect(results.map(\.check) == jobChecks)
+        #expect(results.allSatisfy { $0.outcome == .skipped("adapter keeps no batch-evaluation jobs") }, "\(results)")
     }
 
     @Test func aCorrectAdapterPassesEveryCheckAndSkipsOnlyWithAReason() async {
