@@ -1,4 +1,7 @@
-/// The OpenAPI 3.1 description of the routes, served at `GET /openapi.json`.
+/// The OpenAPI 3.1 description of the routes, served at `GET /openapi.json`: the Agno eval-runs routes,
+/// the AgentCore batch-evaluation routes (shapes of the botocore `bedrock-agentcore` model, with AWS's
+/// error bodies), and `/health`, `/ready` and `/metrics`. A test checks that every registered route is
+/// described here.
 enum OpenAPIDocument {
     static let json = #"""
 {
@@ -6,7 +9,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "EvalGateway",
     "version": "0.1.0",
-    "description": "Agno AgentOS-compatible eval-runs API over registered databases."
+    "description": "Agno AgentOS-compatible eval-runs API and the AgentCore (bedrock-agentcore) batch-evaluation API over registered databases, with liveness, readiness and metrics."
   },
   "security": [
     {
@@ -34,6 +37,89 @@ enum OpenAPIDocument {
                   "required": [
                     "status"
                   ]
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/ready": {
+      "get": {
+        "operationId": "ready",
+        "summary": "Readiness: every registered database answers a ping within 2 seconds",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "Every database answered",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Readiness"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Some database did not answer (named in detail and databases)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Readiness"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "operationId": "metrics",
+        "summary": "Prometheus metrics",
+        "description": "Served when metrics are enabled in the configuration; needs a bearer token only when the configuration says so.",
+        "security": [
+          {},
+          {
+            "HTTPBearer": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Prometheus text exposition format 0.0.4",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "Unauthorized (when a token is required)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "operationId": "openapi",
+        "summary": "This OpenAPI 3.1 document",
+        "security": [],
+        "responses": {
+          "200": {
+            "description": "The document",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
                 }
               }
             }
@@ -820,6 +906,289 @@ enum OpenAPIDocument {
           }
         }
       }
+    },
+    "/evaluations/batch-evaluate": {
+      "post": {
+        "operationId": "StartBatchEvaluation",
+        "summary": "Start a batch evaluation",
+        "description": "Creates a PENDING job over the sessions of evaluationMetadata.sessionMetadata and dataSourceConfig.cloudWatchLogs.filterConfig.sessionIds; a runner in the gateway scores them and writes one eval run per (session, evaluator) into the selected eval-runs table. A repeated clientToken with the same parameters returns the same job; with other parameters it is a ValidationException (reason IdempotentParameterMismatchException). Unknown members are ignored.",
+        "tags": [
+          "AgentCore batch evaluations"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DatabaseID"
+          },
+          {
+            "$ref": "#/components/parameters/Table"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/StartBatchEvaluationRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "The job (new, or the one an earlier request with the same clientToken started)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StartBatchEvaluationResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ValidationException"
+          },
+          "401": {
+            "$ref": "#/components/responses/UnauthorizedException"
+          },
+          "403": {
+            "$ref": "#/components/responses/AccessDeniedException"
+          },
+          "404": {
+            "$ref": "#/components/responses/ResourceNotFoundException"
+          },
+          "409": {
+            "$ref": "#/components/responses/ConflictException"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalServerException"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailableException"
+          }
+        }
+      },
+      "get": {
+        "operationId": "ListBatchEvaluations",
+        "summary": "List batch evaluations",
+        "description": "Newest first (createdAt, then id, descending). nextToken is absent on the last page.",
+        "tags": [
+          "AgentCore batch evaluations"
+        ],
+        "parameters": [
+          {
+            "name": "maxResults",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100
+            },
+            "description": "Page size (1-100)"
+          },
+          {
+            "name": "nextToken",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The nextToken of the previous page"
+          },
+          {
+            "$ref": "#/components/parameters/DatabaseID"
+          },
+          {
+            "$ref": "#/components/parameters/Table"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of jobs",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ListBatchEvaluationsResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ValidationException"
+          },
+          "401": {
+            "$ref": "#/components/responses/UnauthorizedException"
+          },
+          "403": {
+            "$ref": "#/components/responses/AccessDeniedException"
+          },
+          "404": {
+            "$ref": "#/components/responses/ResourceNotFoundException"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalServerException"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailableException"
+          }
+        }
+      }
+    },
+    "/evaluations/batch-evaluate/{batchEvaluationId}": {
+      "get": {
+        "operationId": "GetBatchEvaluation",
+        "summary": "Get a batch evaluation",
+        "tags": [
+          "AgentCore batch evaluations"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/BatchEvaluationId"
+          },
+          {
+            "$ref": "#/components/parameters/DatabaseID"
+          },
+          {
+            "$ref": "#/components/parameters/Table"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job with its results so far",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GetBatchEvaluationResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ValidationException"
+          },
+          "401": {
+            "$ref": "#/components/responses/UnauthorizedException"
+          },
+          "403": {
+            "$ref": "#/components/responses/AccessDeniedException"
+          },
+          "404": {
+            "$ref": "#/components/responses/ResourceNotFoundException"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalServerException"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailableException"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "DeleteBatchEvaluation",
+        "summary": "Delete a finished batch evaluation",
+        "description": "Deletes the job record if, and only if, it is terminal (COMPLETED, COMPLETED_WITH_ERRORS, FAILED, STOPPED), checked and deleted in one step; a job that is still running is a ConflictException (stop it first). The eval runs it wrote stay.",
+        "tags": [
+          "AgentCore batch evaluations"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/BatchEvaluationId"
+          },
+          {
+            "$ref": "#/components/parameters/DatabaseID"
+          },
+          {
+            "$ref": "#/components/parameters/Table"
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "The deleted job and the terminal state it was deleted in",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeleteBatchEvaluationResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ValidationException"
+          },
+          "401": {
+            "$ref": "#/components/responses/UnauthorizedException"
+          },
+          "403": {
+            "$ref": "#/components/responses/AccessDeniedException"
+          },
+          "404": {
+            "$ref": "#/components/responses/ResourceNotFoundException"
+          },
+          "409": {
+            "$ref": "#/components/responses/ConflictException"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalServerException"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailableException"
+          }
+        }
+      }
+    },
+    "/evaluations/batch-evaluate/{batchEvaluationId}/stop": {
+      "post": {
+        "operationId": "StopBatchEvaluation",
+        "summary": "Stop a batch evaluation",
+        "description": "Moves a PENDING or IN_PROGRESS job to STOPPING (a STOPPING job stays so); its runner ends it STOPPED. A terminal job is a ConflictException. The body is empty.",
+        "tags": [
+          "AgentCore batch evaluations"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/BatchEvaluationId"
+          },
+          {
+            "$ref": "#/components/parameters/DatabaseID"
+          },
+          {
+            "$ref": "#/components/parameters/Table"
+          }
+        ],
+        "responses": {
+          "202": {
+            "description": "The job, now STOPPING",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StopBatchEvaluationResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/ValidationException"
+          },
+          "401": {
+            "$ref": "#/components/responses/UnauthorizedException"
+          },
+          "403": {
+            "$ref": "#/components/responses/AccessDeniedException"
+          },
+          "404": {
+            "$ref": "#/components/responses/ResourceNotFoundException"
+          },
+          "409": {
+            "$ref": "#/components/responses/ConflictException"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalServerException"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailableException"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -827,6 +1196,243 @@ enum OpenAPIDocument {
       "HTTPBearer": {
         "type": "http",
         "scheme": "bearer"
+      }
+    },
+    "parameters": {
+      "DatabaseID": {
+        "name": "db_id",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "Database id; required when several databases are registered and none is the default. Empty counts as absent."
+      },
+      "Table": {
+        "name": "table",
+        "in": "query",
+        "required": false,
+        "schema": {
+          "type": "string"
+        },
+        "description": "One of the eval-runs tables registered for the database (where a job writes its eval runs); requires db_id (without it: ValidationException). Empty counts as absent."
+      },
+      "BatchEvaluationId": {
+        "name": "batchEvaluationId",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"
+        },
+        "description": "The job id, percent-encoded"
+      }
+    },
+    "responses": {
+      "ValidationException": {
+        "description": "ValidationException (400): the request is malformed (reason CannotParse), a field breaks a constraint (FieldValidationFailed, with fieldList), a clientToken is reused with other parameters (IdempotentParameterMismatchException), or db_id/table select nothing usable",
+        "headers": {
+          "x-amzn-ErrorType": {
+            "description": "The exception name, as in __type",
+            "schema": {
+              "type": "string",
+              "const": "ValidationException"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ValidationException"
+            }
+          }
+        }
+      },
+      "UnauthorizedException": {
+        "description": "UnauthorizedException (401): no or an unknown bearer token",
+        "headers": {
+          "x-amzn-ErrorType": {
+            "description": "The exception name, as in __type",
+            "schema": {
+              "type": "string",
+              "const": "UnauthorizedException"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/AgentCoreError"
+                },
+                {
+                  "properties": {
+                    "__type": {
+                      "const": "UnauthorizedException"
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      },
+      "AccessDeniedException": {
+        "description": "AccessDeniedException (403): the token lacks the scope or the database",
+        "headers": {
+          "x-amzn-ErrorType": {
+            "description": "The exception name, as in __type",
+            "schema": {
+              "type": "string",
+              "const": "AccessDeniedException"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/AgentCoreError"
+                },
+                {
+                  "properties": {
+                    "__type": {
+                      "const": "AccessDeniedException"
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      },
+      "ResourceNotFoundException": {
+        "description": "ResourceNotFoundException (404): no such job (or database)",
+        "headers": {
+          "x-amzn-ErrorType": {
+            "description": "The exception name, as in __type",
+            "schema": {
+              "type": "string",
+              "const": "ResourceNotFoundException"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/AgentCoreError"
+                },
+                {
+                  "properties": {
+                    "__type": {
+                      "const": "ResourceNotFoundException"
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      },
+      "ConflictException": {
+        "description": "ConflictException (409): the job's state forbids the operation (delete of a running job, stop of a finished one) or the name is taken",
+        "headers": {
+          "x-amzn-ErrorType": {
+            "description": "The exception name, as in __type",
+            "schema": {
+              "type": "string",
+              "const": "ConflictException"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/AgentCoreError"
+                },
+                {
+                  "properties": {
+                    "__type": {
+                      "const": "ConflictException"
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      },
+      "InternalServerException": {
+        "description": "InternalServerException (500): an unexpected failure; the message carries a request id",
+        "headers": {
+          "x-amzn-ErrorType": {
+            "description": "The exception name, as in __type",
+            "schema": {
+              "type": "string",
+              "const": "InternalServerException"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/AgentCoreError"
+                },
+                {
+                  "properties": {
+                    "__type": {
+                      "const": "InternalServerException"
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      },
+      "ServiceUnavailableException": {
+        "description": "ServiceUnavailableException (503): the database is unavailable; retry later",
+        "headers": {
+          "x-amzn-ErrorType": {
+            "description": "The exception name, as in __type",
+            "schema": {
+              "type": "string",
+              "const": "ServiceUnavailableException"
+            }
+          },
+          "Retry-After": {
+            "description": "Seconds after which to retry",
+            "schema": {
+              "type": "integer"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "allOf": [
+                {
+                  "$ref": "#/components/schemas/AgentCoreError"
+                },
+                {
+                  "properties": {
+                    "__type": {
+                      "const": "ServiceUnavailableException"
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
       }
     },
     "schemas": {
@@ -1099,6 +1705,622 @@ enum OpenAPIDocument {
                 }
               }
             }
+          }
+        }
+      },
+      "BatchEvaluationStatus": {
+        "type": "string",
+        "enum": [
+          "PENDING",
+          "IN_PROGRESS",
+          "COMPLETED",
+          "COMPLETED_WITH_ERRORS",
+          "FAILED",
+          "STOPPING",
+          "STOPPED",
+          "DELETING"
+        ]
+      },
+      "Evaluator": {
+        "type": "object",
+        "required": [
+          "evaluatorId"
+        ],
+        "properties": {
+          "evaluatorId": {
+            "type": "string",
+            "pattern": "^(Builtin.[a-zA-Z0-9_-]+|[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10})$"
+          }
+        }
+      },
+      "DataSourceConfig": {
+        "type": "object",
+        "description": "A union: exactly one member",
+        "required": [
+          "cloudWatchLogs"
+        ],
+        "properties": {
+          "cloudWatchLogs": {
+            "$ref": "#/components/schemas/CloudWatchLogsSource"
+          }
+        }
+      },
+      "CloudWatchLogsSource": {
+        "type": "object",
+        "required": [
+          "serviceNames",
+          "logGroupNames"
+        ],
+        "properties": {
+          "serviceNames": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+              "type": "string"
+            }
+          },
+          "logGroupNames": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 5,
+            "items": {
+              "type": "string"
+            }
+          },
+          "filterConfig": {
+            "type": "object",
+            "properties": {
+              "sessionIds": {
+                "type": "array",
+                "maxItems": 500,
+                "items": {
+                  "type": "string",
+                  "minLength": 1
+                }
+              },
+              "timeRange": {
+                "type": "object",
+                "properties": {
+                  "startTime": {
+                    "oneOf": [
+                      {
+                        "type": "number",
+                        "description": "epoch seconds"
+                      },
+                      {
+                        "type": "string",
+                        "format": "date-time"
+                      }
+                    ]
+                  },
+                  "endTime": {
+                    "oneOf": [
+                      {
+                        "type": "number",
+                        "description": "epoch seconds"
+                      },
+                      {
+                        "type": "string",
+                        "format": "date-time"
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "EvaluationMetadata": {
+        "type": "object",
+        "description": "A union: sessionMetadata",
+        "properties": {
+          "sessionMetadata": {
+            "type": "array",
+            "maxItems": 500,
+            "items": {
+              "$ref": "#/components/schemas/SessionMetadata"
+            }
+          }
+        }
+      },
+      "SessionMetadata": {
+        "type": "object",
+        "required": [
+          "sessionId"
+        ],
+        "properties": {
+          "sessionId": {
+            "type": "string",
+            "minLength": 1
+          },
+          "testScenarioId": {
+            "type": "string"
+          },
+          "groundTruth": {
+            "$ref": "#/components/schemas/GroundTruthSource"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "GroundTruthSource": {
+        "type": "object",
+        "description": "A union: exactly one member (inline)",
+        "required": [
+          "inline"
+        ],
+        "properties": {
+          "inline": {
+            "type": "object",
+            "properties": {
+              "assertions": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 100,
+                "items": {
+                  "$ref": "#/components/schemas/EvaluationContent"
+                }
+              },
+              "expectedTrajectory": {
+                "type": "object",
+                "properties": {
+                  "toolNames": {
+                    "type": "array",
+                    "maxItems": 1000,
+                    "items": {
+                      "type": "string",
+                      "minLength": 1,
+                      "maxLength": 500
+                    }
+                  }
+                }
+              },
+              "turns": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "input": {
+                      "type": "object",
+                      "properties": {
+                        "prompt": {
+                          "type": "string",
+                          "maxLength": 4000
+                        }
+                      }
+                    },
+                    "expectedResponse": {
+                      "$ref": "#/components/schemas/EvaluationContent"
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "EvaluationContent": {
+        "type": "object",
+        "description": "EvaluationContent (a union: exactly one member)",
+        "properties": {
+          "text": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100000
+          }
+        },
+        "required": [
+          "text"
+        ]
+      },
+      "StartBatchEvaluationRequest": {
+        "type": "object",
+        "required": [
+          "batchEvaluationName",
+          "dataSourceConfig"
+        ],
+        "properties": {
+          "batchEvaluationName": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9_]{0,47}$"
+          },
+          "evaluators": {
+            "type": "array",
+            "maxItems": 10,
+            "items": {
+              "$ref": "#/components/schemas/Evaluator"
+            }
+          },
+          "dataSourceConfig": {
+            "$ref": "#/components/schemas/DataSourceConfig"
+          },
+          "clientToken": {
+            "type": "string",
+            "minLength": 33,
+            "maxLength": 256,
+            "pattern": "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256}$"
+          },
+          "evaluationMetadata": {
+            "$ref": "#/components/schemas/EvaluationMetadata"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 200
+          }
+        }
+      },
+      "StartBatchEvaluationResponse": {
+        "type": "object",
+        "required": [
+          "batchEvaluationId",
+          "batchEvaluationArn",
+          "batchEvaluationName",
+          "status",
+          "createdAt"
+        ],
+        "properties": {
+          "batchEvaluationId": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"
+          },
+          "batchEvaluationArn": {
+            "type": "string",
+            "description": "arn:aws:bedrock-agentcore:<region>:<account>:batch-evaluate/<id>"
+          },
+          "batchEvaluationName": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9_]{0,47}$"
+          },
+          "evaluators": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Evaluator"
+            }
+          },
+          "status": {
+            "$ref": "#/components/schemas/BatchEvaluationStatus"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO-8601 with milliseconds, e.g. 2026-11-22T12:20:00.123Z"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 200
+          }
+        }
+      },
+      "EvaluationJobResults": {
+        "type": "object",
+        "properties": {
+          "numberOfSessionsCompleted": {
+            "type": "integer"
+          },
+          "numberOfSessionsInProgress": {
+            "type": "integer"
+          },
+          "numberOfSessionsFailed": {
+            "type": "integer"
+          },
+          "totalNumberOfSessions": {
+            "type": "integer"
+          },
+          "numberOfSessionsIgnored": {
+            "type": "integer"
+          },
+          "evaluatorSummaries": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "evaluatorId": {
+                  "type": "string"
+                },
+                "statistics": {
+                  "type": "object",
+                  "properties": {
+                    "averageScore": {
+                      "type": "number",
+                      "description": "Absent when the evaluator scored nothing"
+                    }
+                  }
+                },
+                "totalEvaluated": {
+                  "type": "integer"
+                },
+                "totalFailed": {
+                  "type": "integer"
+                }
+              }
+            }
+          }
+        }
+      },
+      "GetBatchEvaluationResponse": {
+        "type": "object",
+        "required": [
+          "batchEvaluationId",
+          "batchEvaluationArn",
+          "batchEvaluationName",
+          "status",
+          "createdAt"
+        ],
+        "properties": {
+          "batchEvaluationId": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"
+          },
+          "batchEvaluationArn": {
+            "type": "string",
+            "description": "arn:aws:bedrock-agentcore:<region>:<account>:batch-evaluate/<id>"
+          },
+          "batchEvaluationName": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9_]{0,47}$"
+          },
+          "status": {
+            "$ref": "#/components/schemas/BatchEvaluationStatus"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO-8601 with milliseconds, e.g. 2026-11-22T12:20:00.123Z"
+          },
+          "evaluators": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Evaluator"
+            }
+          },
+          "dataSourceConfig": {
+            "$ref": "#/components/schemas/DataSourceConfig"
+          },
+          "evaluationResults": {
+            "$ref": "#/components/schemas/EvaluationJobResults"
+          },
+          "errorDetails": {
+            "type": "array",
+            "maxItems": 1,
+            "items": {
+              "type": "string",
+              "maxLength": 1000
+            }
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "updatedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO-8601 with milliseconds, e.g. 2026-11-22T12:20:00.123Z"
+          }
+        }
+      },
+      "BatchEvaluationSummary": {
+        "type": "object",
+        "required": [
+          "batchEvaluationId",
+          "batchEvaluationArn",
+          "batchEvaluationName",
+          "status",
+          "createdAt"
+        ],
+        "properties": {
+          "batchEvaluationId": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"
+          },
+          "batchEvaluationArn": {
+            "type": "string",
+            "description": "arn:aws:bedrock-agentcore:<region>:<account>:batch-evaluate/<id>"
+          },
+          "batchEvaluationName": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9_]{0,47}$"
+          },
+          "status": {
+            "$ref": "#/components/schemas/BatchEvaluationStatus"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO-8601 with milliseconds, e.g. 2026-11-22T12:20:00.123Z"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 200
+          },
+          "evaluators": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Evaluator"
+            }
+          },
+          "evaluationResults": {
+            "$ref": "#/components/schemas/EvaluationJobResults"
+          },
+          "errorDetails": {
+            "type": "array",
+            "maxItems": 1,
+            "items": {
+              "type": "string",
+              "maxLength": 1000
+            }
+          },
+          "updatedAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO-8601 with milliseconds, e.g. 2026-11-22T12:20:00.123Z"
+          }
+        }
+      },
+      "ListBatchEvaluationsResponse": {
+        "type": "object",
+        "required": [
+          "batchEvaluations"
+        ],
+        "properties": {
+          "batchEvaluations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/BatchEvaluationSummary"
+            }
+          },
+          "nextToken": {
+            "type": "string",
+            "description": "Absent on the last page"
+          }
+        }
+      },
+      "StopBatchEvaluationResponse": {
+        "type": "object",
+        "required": [
+          "batchEvaluationId",
+          "batchEvaluationArn",
+          "status"
+        ],
+        "properties": {
+          "batchEvaluationId": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"
+          },
+          "batchEvaluationArn": {
+            "type": "string",
+            "description": "arn:aws:bedrock-agentcore:<region>:<account>:batch-evaluate/<id>"
+          },
+          "status": {
+            "$ref": "#/components/schemas/BatchEvaluationStatus"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 200
+          }
+        }
+      },
+      "DeleteBatchEvaluationResponse": {
+        "type": "object",
+        "required": [
+          "batchEvaluationId",
+          "batchEvaluationArn",
+          "status"
+        ],
+        "properties": {
+          "batchEvaluationId": {
+            "type": "string",
+            "pattern": "^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$"
+          },
+          "batchEvaluationArn": {
+            "type": "string",
+            "description": "arn:aws:bedrock-agentcore:<region>:<account>:batch-evaluate/<id>"
+          },
+          "status": {
+            "$ref": "#/components/schemas/BatchEvaluationStatus"
+          }
+        }
+      },
+      "AgentCoreError": {
+        "type": "object",
+        "description": "An AWS rest-json error body; the x-amzn-ErrorType header repeats __type",
+        "required": [
+          "__type",
+          "message"
+        ],
+        "properties": {
+          "__type": {
+            "type": "string",
+            "description": "The exception name"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "ValidationException": {
+        "type": "object",
+        "required": [
+          "__type",
+          "message",
+          "reason"
+        ],
+        "properties": {
+          "__type": {
+            "type": "string",
+            "const": "ValidationException"
+          },
+          "message": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string",
+            "enum": [
+              "CannotParse",
+              "FieldValidationFailed",
+              "IdempotentParameterMismatchException",
+              "EventInOtherSession",
+              "ResourceConflict"
+            ]
+          },
+          "fieldList": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "name",
+                "message"
+              ],
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "message": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
+      "Readiness": {
+        "type": "object",
+        "required": [
+          "status",
+          "databases"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "enum": [
+              "ready",
+              "not_ready"
+            ]
+          },
+          "databases": {
+            "type": "object",
+            "description": "Each database id and whether it answered",
+            "additionalProperties": {
+              "type": "string",
+              "enum": [
+                "ok",
+                "unavailable"
+              ]
+            }
+          },
+          "detail": {
+            "type": "string",
+            "description": "When not ready: the databases that did not answer"
+          },
+          "error_code": {
+            "type": "string",
+            "const": "BACKEND_UNAVAILABLE"
           }
         }
       }
