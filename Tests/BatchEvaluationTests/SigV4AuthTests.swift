@@ -107,6 +107,19 @@ import Testing
         }
     }
 
+    @Test func canonicalisationEdgeCases() {
+        // botocore's remove_dot_segments, then quote(path, safe='/~').
+        #expect(SigV4CanonicalRequest.canonicalURI("") == "/")
+        #expect(SigV4CanonicalRequest.canonicalURI("/a//b/./c/../d/") == "/a/b/d/")
+        #expect(SigV4CanonicalRequest.canonicalURI("/x%2Fy z~") == "/x%252Fy%20z~")
+        // A query left raw in the URL (',' unencoded) is tried as botocore signs it and as other SDKs re-encode it.
+        let request = SigV4CanonicalRequest(
+            method: "GET", target: "/r?b=2&a=x,y&a=1", signedHeaders: ["host"], headerValues: ["host": ["h  with   spaces "]], payloadHash: Self.emptyHash
+        )
+        #expect(request.texts.map { $0.split(separator: "\n")[2] } == ["a=1&a=x,y&b=2", "a=1&a=x%2Cy&b=2"])
+        #expect(request.text.contains("\nhost:h with spaces\n"))
+    }
+
     @Test func botocoreSignedRequestsAreAcceptedThroughTheRouter() async throws {
         try await Self.gateway().test { client async throws in
             for vector in Self.vectors {
