@@ -14,7 +14,13 @@ import Yams
 ///     adapter: sqlite
 ///     path: ./data/evals.sqlite
 ///     tables: [agno_eval_runs]
-/// auth: { tokens: [] }
+/// auth:
+///   tokens: []                 # bearer tokens; none (and no sigv4) = open
+///   sigv4:                     # optional: AWS SigV4-signed requests (an unmodified boto3 client)
+///     credentials:
+///       - { access_key_id: AKIDLOCAL, secret_access_key: "${EVALGW_SIGV4_SECRET}", scopes: [admin], databases: ["*"] }
+///     region: us-east-1        # optional: accept only signatures scoped to this region
+///     max_clock_skew_seconds: 900
 /// limits: { max_ids_per_request: 1000000, max_body_bytes: 67108864 }
 /// logging: { level: info, format: plain }
 /// metrics: { enabled: true, require_token: false }
@@ -31,8 +37,10 @@ public struct GatewayConfiguration: Sendable {
     public var defaultDatabaseID: String?
     /// The registered databases, in order.
     public var databases: [DatabaseConfiguration] = []
-    /// The bearer tokens; none = open.
+    /// The bearer tokens; none (and no SigV4 access keys) = open.
     public var tokens: [AccessToken] = []
+    /// AWS SigV4 verification (`auth.sigv4`); `nil` when off.
+    public var sigV4: SigV4Configuration?
     /// Request size limits.
     public var limits = RequestLimits()
     /// The log level.
@@ -138,11 +146,14 @@ private struct ConfigReader {
         }
 
         if let auth = top["auth"] {
-            let auth = try map(auth, "auth", allowed: ["tokens"])
+            let auth = try map(auth, "auth", allowed: ["tokens", "sigv4"])
             if let tokens = auth["tokens"] {
                 for (index, entry) in try list(tokens, "auth.tokens").enumerated() {
                     configuration.tokens.append(try token(entry, "auth.tokens[\(index)]", databaseIDs: seen))
                 }
+            }
+            if let sigV4 = auth["sigv4"], sigV4 != .null {
+                configuration.sigV4 = try self.sigV4(sigV4, databaseIDs: seen)
             }
         }
 
@@ -178,8 +189,8 @@ private struct ConfigReader {
             if let enabled = metrics["enabled"] { configuration.metricsEnabled = try bool(enabled, "metrics.enabled") }
             if let requireToken = metrics["require_token"] {
                 configuration.metricsRequireToken = try bool(requireToken, "metrics.require_token")
-                if configuration.metricsRequireToken, configuration.tokens.isEmpty {
-                    throw ConfigurationError(key: "metrics.require_token", problem: "is true but auth.tokens is empty: no token could read /metrics")
+                if configuration.metricsRequireToken, configuration.tokens.isEmpty, configuration.sigV4 == nil {
+                    throw ConfigurationError(key: "metrics.require_token", problem: "is true but auth.tokens and auth.sigv4 are empty: nobody could read /metrics")
                 }
             }
         }
@@ -257,6 +268,64 @@ private struct ConfigReader {
         guard let secretValue = entry["token"] else { throw ConfigurationError(key: "\(path).token", problem: "is required") }
         let secret = try string(secretValue, "\(path).token")
         guard !secret.isEmpty else { throw ConfigurationError(key: "\(path).token", problem: "must not be empty (is its environment variable set?)") }
+        let (scopes, databases) = try grants(entry, path, databaseIDs: databaseIDs)
+        let name = try entry["name"].map { (value) throws(ConfigurationError) in try string(value, "\(path).name") } ?? "token-\(path)"
+        return AccessToken(name: name, secret: secret, scopes: scopes, databases: databases)
+    }
+
+    /// `auth.sigv4`: the access keys (each with its principal's scopes and databases), the optional
+    /// pinned region and the clock-skew limit.
+    private func sigV4(_ value: ConfigValue, databaseIDs: Set<String>) throws(ConfigurationError) -> SigV4Configuration {
+        let entry = try map(value, "auth.sigv4", allowed: ["credentials", "region", "max_clock_skew_seconds"])
+        var credentials: [SigV4Credential] = []
+        for (index, item) in try list(entry["credentials"] ?? .list([]), "auth.sigv4.credentials").enumerated() {
+            let path = "auth.sigv4.credentials[\(index)]"
+            let credential = try sigV4Credential(item, path, databaseIDs: databaseIDs)
+            guard !credentials.contains(where: { $0.accessKeyID == credential.accessKeyID }) else {
+                throw ConfigurationError(key: "\(path).access_key_id", problem: "'\(credential.accessKeyID)' is used by an earlier credential")
+            }
+            credentials.append(credential)
+        }
+        guard !credentials.isEmpty else {
+            throw ConfigurationError(key: "auth.sigv4.credentials", problem: "must list at least one access key (or leave auth.sigv4 out)")
+        }
+        var region: String?
+        if let value = entry["region"], value != .null {
+            let text = try string(value, "auth.sigv4.region")
+            guard !text.isEmpty, text.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
+                throw ConfigurationError(key: "auth.sigv4.region", problem: "'\(text)' is not a region name (lower-case letters, digits, '-')")
+            }
+            region = text
+        }
+        var skew = SigV4Configuration.defaultMaxClockSkewSeconds
+        if let value = entry["max_clock_skew_seconds"] {
+            skew = try integer(value, "auth.sigv4.max_clock_skew_seconds", in: 1...3600)
+        }
+        return SigV4Configuration(credentials: credentials, region: region, maxClockSkewSeconds: skew)
+    }
+
+    private func sigV4Credential(_ value: ConfigValue, _ path: String, databaseIDs: Set<String>) throws(ConfigurationError) -> SigV4Credential {
+        let entry = try map(value, path, allowed: ["name", "access_key_id", "secret_access_key", "scopes", "databases"])
+        guard let keyValue = entry["access_key_id"] else { throw ConfigurationError(key: "\(path).access_key_id", problem: "is required") }
+        let keyID = try string(keyValue, "\(path).access_key_id")
+        guard !keyID.isEmpty, keyID.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: ",") }) else {
+            throw ConfigurationError(
+                key: "\(path).access_key_id",
+                problem: keyID.isEmpty ? "must not be empty (is its environment variable set?)" : "must be printable ASCII without spaces, '/' or ','"
+            )
+        }
+        guard let secretValue = entry["secret_access_key"] else { throw ConfigurationError(key: "\(path).secret_access_key", problem: "is required") }
+        let secret = try string(secretValue, "\(path).secret_access_key")
+        guard !secret.isEmpty else {
+            throw ConfigurationError(key: "\(path).secret_access_key", problem: "must not be empty (is its environment variable set?)")
+        }
+        let (scopes, databases) = try grants(entry, path, databaseIDs: databaseIDs)
+        let name = try entry["name"].map { (value) throws(ConfigurationError) in try string(value, "\(path).name") }
+        return SigV4Credential(accessKeyID: keyID, secretAccessKey: secret, name: name, scopes: scopes, databases: databases)
+    }
+
+    /// A principal's `scopes` (at least one) and `databases` (default `["*"]`).
+    private func grants(_ entry: [String: ConfigValue], _ path: String, databaseIDs: Set<String>) throws(ConfigurationError) -> (Set<Scope>, Set<String>) {
         var scopes: Set<Scope> = []
         for (index, item) in try list(entry["scopes"] ?? .list([]), "\(path).scopes").enumerated() {
             let text = try string(item, "\(path).scopes[\(index)]")
@@ -274,8 +343,7 @@ private struct ConfigReader {
             }
             databases.insert(id)
         }
-        let name = try entry["name"].map { (value) throws(ConfigurationError) in try string(value, "\(path).name") } ?? "token-\(path)"
-        return AccessToken(name: name, secret: secret, scopes: scopes, databases: databases)
+        return (scopes, databases)
     }
 
     // MARK: - Typed access

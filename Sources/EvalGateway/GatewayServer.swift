@@ -28,7 +28,7 @@ public struct GatewayServer: Sendable {
         self.configuration = configuration
         self.services = GatewayServices(
             catalog: catalog,
-            access: AccessPolicy(tokens: configuration.tokens),
+            access: AccessPolicy(tokens: configuration.tokens, sigV4: configuration.sigV4),
             limits: configuration.limits,
             metrics: metrics,
             logger: logger
@@ -40,7 +40,7 @@ public struct GatewayServer: Sendable {
         let host = host ?? configuration.host
         let port = port ?? configuration.port
         if services.access.isOpen, !["127.0.0.1", "localhost", "::1"].contains(host) {
-            services.logger.warning("no auth tokens are configured and the gateway is bound to \(host): anyone who can reach it can read and delete eval runs")
+            services.logger.warning("no auth tokens or SigV4 access keys are configured and the gateway is bound to \(host): anyone who can reach it can read and delete eval runs")
         }
         return Application(
             router: buildGatewayRouter(services: services, batchEvaluations: configuration.batch.settings),

@@ -9,7 +9,8 @@ public struct GatewayRequestContext: RequestContext {
     /// The request id: the client's `X-Request-Id` when it sent a usable one, else a generated one.
     /// Returned in the response header and carried by every log line and 5xx body.
     public var requestID: String
-    /// The token the request authenticated with; `nil` when the gateway is open.
+    /// The principal the request authenticated as — a bearer token, or a SigV4 access key's principal;
+    /// `nil` when the gateway is open.
     public var token: AccessToken?
     /// What the request resolved to, for its log line (shared with the log middleware).
     public let trace = RequestTrace()

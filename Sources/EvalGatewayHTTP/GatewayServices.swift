@@ -2,11 +2,12 @@ public import EvalGatewayCore
 public import Logging
 public import Prometheus
 
-/// What the HTTP surfaces share: the databases, the access policy, the request limits and the logger.
+/// What the HTTP surfaces share: the databases, the access policy, the request limits, the clock and the
+/// logger.
 public struct GatewayServices: Sendable {
     /// The registered databases and the resolution rules.
     public var catalog: DatabaseCatalog
-    /// The bearer tokens.
+    /// The bearer tokens and SigV4 access keys.
     public var access: AccessPolicy
     /// Request size limits.
     public var limits: RequestLimits
@@ -14,6 +15,8 @@ public struct GatewayServices: Sendable {
     public var logger: Logger
     /// The Prometheus registry behind `/metrics`; `nil` when metrics are off.
     public var metrics: MetricsExposition?
+    /// The wall clock, in epoch seconds, that SigV4-signed requests' dates are checked against.
+    public var now: @Sendable () -> Int64
 
     /// Bundles the services.
     public init(
@@ -21,13 +24,15 @@ public struct GatewayServices: Sendable {
         access: AccessPolicy,
         limits: RequestLimits = RequestLimits(),
         metrics: MetricsExposition? = nil,
-        logger: Logger
+        logger: Logger,
+        now: @escaping @Sendable () -> Int64 = Timestamp.now
     ) {
         self.catalog = catalog
         self.access = access
         self.limits = limits
         self.metrics = metrics
         self.logger = logger
+        self.now = now
     }
 }
 

@@ -4,7 +4,7 @@ Starts the gateway on a free port with its own configuration (an SQLite file in 
 `local`, the default; with EVALGW_TEST_POSTGRES_URL, also `pg`, a fresh schema on that server; one
 bearer token; slow jobs so they can be caught running), unless EVALGW_ENDPOINT points at a gateway
 that is already running (EVALGW_TOKEN is then its token). EVALGW_BIN names the binary (default
-.build/debug/evalgw).
+.build/debug/evalgw). `sigv4_gateway` starts another one that verifies AWS SigV4 signatures.
 """
 
 import os
@@ -27,14 +27,14 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def gateway():
-    """(endpoint, token) of a running gateway."""
-    endpoint = os.environ.get("EVALGW_ENDPOINT")
-    if endpoint:
-        yield endpoint, os.environ.get("EVALGW_TOKEN", "")
-        return
-    binary = os.path.abspath(os.environ.get("EVALGW_BIN", os.path.join(REPO, ".build", "debug", "evalgw")))
+def _binary():
+    return os.path.abspath(os.environ.get("EVALGW_BIN", os.path.join(REPO, ".build", "debug", "evalgw")))
+
+
+def _serve(databases, auth, environment=None, top=""):
+    """Starts `evalgw serve` on a free port with these `databases` and `auth` YAML sections (and `top`,
+    more top-level keys); yields the endpoint, and stops the gateway afterwards."""
+    binary = _binary()
     if not os.path.exists(binary):
         message = f"no evalgw binary at {binary} (build it, or set EVALGW_BIN or EVALGW_ENDPOINT)"
         if os.environ.get("CI") == "true":
@@ -43,30 +43,21 @@ def gateway():
     directory = tempfile.mkdtemp(prefix="evalgw-boto3-")
     port = _free_port()
     config = os.path.join(directory, "gateway.yaml")
-    postgres = ""
-    if os.environ.get("EVALGW_TEST_POSTGRES_URL"):
-        postgres = f"""
-  - id: pg
-    adapter: postgres
-    url: "{os.environ["EVALGW_TEST_POSTGRES_URL"]}"
-    schema: boto3_{uuid.uuid4().hex[:12]}
-"""
     with open(config, "w") as handle:
         handle.write(f"""
 server: {{ host: 127.0.0.1, port: {port} }}
-default_db: local
-databases:
-  - id: local
-    adapter: sqlite
-    path: {directory}/evals.sqlite
-{postgres}auth:
-  tokens:
-    - {{ name: boto3, token: "{TOKEN}", scopes: [admin] }}
+{top}databases:
+{databases.format(directory=directory)}
+auth:
+{auth}
 batch: {{ min_job_seconds: 30, session_delay_ms: 200, poll_interval_ms: 50 }}
 metrics: {{ enabled: false }}
 """)
     log = open(os.path.join(directory, "gateway.log"), "w")
-    process = subprocess.Popen([binary, "serve", "--config", config], stdout=log, stderr=subprocess.STDOUT, cwd=directory)
+    process = subprocess.Popen(
+        [binary, "serve", "--config", config], stdout=log, stderr=subprocess.STDOUT, cwd=directory,
+        env=dict(os.environ, **(environment or {})),
+    )
     endpoint = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:
@@ -79,7 +70,7 @@ metrics: {{ enabled: false }}
                 raise RuntimeError("evalgw did not start: " + open(os.path.join(directory, "gateway.log")).read())
             time.sleep(0.1)
     try:
-        yield endpoint, TOKEN
+        yield endpoint
     finally:
         process.terminate()
         try:
@@ -89,9 +80,54 @@ metrics: {{ enabled: false }}
         log.close()
 
 
+@pytest.fixture(scope="session")
+def gateway():
+    """(endpoint, token) of a running gateway."""
+    endpoint = os.environ.get("EVALGW_ENDPOINT")
+    if endpoint:
+        yield endpoint, os.environ.get("EVALGW_TOKEN", "")
+        return
+    databases = """  - id: local
+    adapter: sqlite
+    path: {directory}/evals.sqlite"""
+    if os.environ.get("EVALGW_TEST_POSTGRES_URL"):
+        databases += f"""
+  - id: pg
+    adapter: postgres
+    url: "{os.environ["EVALGW_TEST_POSTGRES_URL"]}"
+    schema: boto3_{uuid.uuid4().hex[:12]}"""
+    auth = f"""  tokens:
+    - {{ name: boto3, token: "{TOKEN}", scopes: [admin] }}"""
+    for endpoint in _serve(databases, auth, top="default_db: local\n"):
+        yield endpoint, TOKEN
+
+
+# The SigV4 gateway's access keys: (access key id, secret access key).
+SIGV4_ADMIN = ("AKIDEVALGWTEST", "sigv4-test-secret-" + uuid.uuid4().hex)
+SIGV4_READER = ("AKIDEVALGWREADER", "sigv4-reader-secret-" + uuid.uuid4().hex)
+
+
+@pytest.fixture(scope="session")
+def sigv4_gateway():
+    """The endpoint of a gateway that verifies AWS SigV4 signatures (auth.sigv4) against two access keys
+    (SIGV4_ADMIN: admin; SIGV4_READER: evals:read), over two databases, so requests must name a db_id.
+    The admin secret reaches the configuration through an environment variable, as a deployment would."""
+    if os.environ.get("EVALGW_ENDPOINT"):
+        pytest.skip("the SigV4 tests start their own gateway (EVALGW_ENDPOINT is set)")
+    databases = """  - id: local
+    adapter: sqlite
+    path: {directory}/evals.sqlite
+  - id: scratch
+    adapter: memory"""
+    auth = f"""  sigv4:
+    region: us-east-1
+    credentials:
+      - {{ name: boto3, access_key_id: {SIGV4_ADMIN[0]}, secret_access_key: "${{EVALGW_TEST_SIGV4_SECRET}}", scopes: [admin] }}
+      - {{ name: reader, access_key_id: {SIGV4_READER[0]}, secret_access_key: "{SIGV4_READER[1]}", scopes: [evals:read], databases: [local] }}"""
+    yield from _serve(databases, auth, environment={"EVALGW_TEST_SIGV4_SECRET": SIGV4_ADMIN[1]})
 
 
 @pytest.fixture(scope="session")
 def evalgw_bin():
     """The evalgw binary the CLI tests run."""
-    return os.path.abspath(os.environ.get("EVALGW_BIN", os.path.join(REPO, ".build", "debug", "evalgw")))
+    return _binary()

@@ -93,17 +93,20 @@ struct BatchTestGateway {
     let runnerConfiguration: BatchEvaluationRunnerConfiguration?
 
     /// A gateway over a fresh database of `backend`; with `runner`, a runner works in the background
-    /// while the test runs.
+    /// while the test runs. `sigV4` turns on SigV4 verification, against the clock `now` (epoch seconds).
     static func make(
         _ backend: Backend,
         tokens: [AccessToken] = [],
+        sigV4: SigV4Configuration? = nil,
+        now: @escaping @Sendable () -> Int64 = Timestamp.now,
         runner: BatchEvaluationRunnerConfiguration? = nil
     ) async throws -> BatchTestGateway {
         let database = try await backend.database(id: "db", tables: ["agno_eval_runs", "other_runs"])
         let services = GatewayServices(
             catalog: DatabaseCatalog(databases: [database]),
-            access: AccessPolicy(tokens: tokens),
-            logger: Logger(label: "test")
+            access: AccessPolicy(tokens: tokens, sigV4: sigV4),
+            logger: Logger(label: "test"),
+            now: now
         )
         return BatchTestGateway(database: database, services: services, runnerConfiguration: runner)
     }

@@ -72,6 +72,62 @@ import Testing
         }
     }
 
+    @Test func sigV4CredentialsParseWithTheirPrincipals() throws {
+        let configuration = try parse("""
+            databases: [{id: a, adapter: memory}, {id: b, adapter: memory}]
+            auth:
+              sigv4:
+                region: eu-west-1
+                max_clock_skew_seconds: 300
+                credentials:
+                  - { name: ci, access_key_id: AKIDCI, secret_access_key: "${SIGV4_SECRET}", scopes: [evals:read], databases: [b] }
+                  - { access_key_id: AKIDADMIN, secret_access_key: plain, scopes: [admin] }
+            """, environment: ["SIGV4_SECRET": "from-env"])
+        let sigV4 = try #require(configuration.sigV4)
+        #expect(sigV4.region == "eu-west-1")
+        #expect(sigV4.maxClockSkewSeconds == 300)
+        #expect(sigV4.credentials.map(\.accessKeyID) == ["AKIDCI", "AKIDADMIN"])
+        #expect(sigV4.credentials[0].secretAccessKey == "from-env")
+        #expect(sigV4.credentials[0].principal == AccessToken(name: "ci", secret: "from-env", scopes: [.read], databases: ["b"]))
+        #expect(sigV4.credentials[1].principal.name == "AKIDADMIN")
+        #expect(sigV4.credentials[1].principal.databases == ["*"])
+        #expect(configuration.tokens.isEmpty)
+        let defaults = try parse("databases: [{id: a, adapter: memory}]\nauth: {sigv4: {credentials: [{access_key_id: K, secret_access_key: S, scopes: [admin]}]}}")
+        #expect(defaults.sigV4?.region == nil)
+        #expect(defaults.sigV4?.maxClockSkewSeconds == 900)
+        #expect(try parse("databases: [{id: a, adapter: memory}]").sigV4 == nil)
+    }
+
+    @Test func sigV4ProblemsNameTheKey() {
+        let db = "databases: [{id: a, adapter: memory}]\n"
+        let cases: [(String, String, String)] = [
+            (db + "auth: {sigv4: {credentials: []}}", "auth.sigv4.credentials", "must list at least one access key"),
+            (db + "auth: {sigv4: {regions: x, credentials: []}}", "auth.sigv4.regions", "is not a known key"),
+            (db + "auth: {sigv4: {credentials: [{secret_access_key: s, scopes: [admin]}]}}", "auth.sigv4.credentials[0].access_key_id", "is required"),
+            (db + "auth: {sigv4: {credentials: [{access_key_id: k, scopes: [admin]}]}}", "auth.sigv4.credentials[0].secret_access_key", "is required"),
+            (db + "auth: {sigv4: {credentials: [{access_key_id: k, secret_access_key: \"${NOPE}\", scopes: [admin]}]}}",
+             "auth.sigv4.credentials[0].secret_access_key", "NOPE, which is not set"),
+            (db + "auth: {sigv4: {credentials: [{access_key_id: k, secret_access_key: \"\", scopes: [admin]}]}}",
+             "auth.sigv4.credentials[0].secret_access_key", "must not be empty"),
+            (db + "auth: {sigv4: {credentials: [{access_key_id: \"a/b\", secret_access_key: s, scopes: [admin]}]}}",
+             "auth.sigv4.credentials[0].access_key_id", "without spaces, '/' or ','"),
+            (db + "auth: {sigv4: {credentials: [{access_key_id: k, secret_access_key: s}]}}", "auth.sigv4.credentials[0].scopes", "at least one scope"),
+            (db + "auth: {sigv4: {credentials: [{access_key_id: k, secret_access_key: s, scopes: [admin], databases: [z]}]}}",
+             "auth.sigv4.credentials[0].databases[0]", "'z' is not the id"),
+            (db + "auth: {sigv4: {credentials: [{access_key_id: k, secret_access_key: s, scopes: [admin]}, {access_key_id: k, secret_access_key: t, scopes: [admin]}]}}",
+             "auth.sigv4.credentials[1].access_key_id", "used by an earlier credential"),
+            (db + "auth: {sigv4: {region: US-EAST-1, credentials: [{access_key_id: k, secret_access_key: s, scopes: [admin]}]}}",
+             "auth.sigv4.region", "is not a region name"),
+            (db + "auth: {sigv4: {max_clock_skew_seconds: 0, credentials: [{access_key_id: k, secret_access_key: s, scopes: [admin]}]}}",
+             "auth.sigv4.max_clock_skew_seconds", "must be between 1 and 3600"),
+        ]
+        for (yaml, key, fragment) in cases {
+            let error = problem(yaml)
+            #expect(error?.key == key, "\(yaml) → \(String(describing: error))")
+            #expect(error?.problem.contains(fragment) == true, "\(yaml) → \(String(describing: error))")
+        }
+    }
+
     @Test func loadingNamesTheFile() {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-bad-\(UUID().uuidString).yaml").path
         _ = FileManager.default.createFile(atPath: path, contents: Data("databases: [{id: a, adapter: nosuch}]".utf8))
@@ -91,7 +147,7 @@ import Testing
         let environment = [
             "TENANT_A_DATABASE_URL": "postgresql://evalgw@127.0.0.1:5432/tenant_a",
             "TENANT_B_DATABASE_URL": "postgresql://evalgw@127.0.0.1:5432/tenant_b",
-            "EVALGW_ADMIN_TOKEN": "a", "EVALGW_TENANT_A_TOKEN": "b", "EVALGW_TENANT_B_TOKEN": "c",
+            "EVALGW_ADMIN_TOKEN": "a", "EVALGW_TENANT_A_TOKEN": "b", "EVALGW_TENANT_B_TOKEN": "c", "EVALGW_TENANT_A_AWS_SECRET": "d",
         ]
         let configuration = try GatewayConfiguration.load(
             path: packageRoot.appendingPathComponent("config/multi-tenant.yaml").path, registry: .builtIn, environment: environment
@@ -101,5 +157,6 @@ import Testing
         #expect(configuration.defaultDatabaseID == "local")
         #expect(configuration.databases[1].tables == ["agno_eval_runs", "agno_eval_runs_archive"])
         #expect(configuration.tokens.map(\.databases) == [["*"], ["tenant-a"], ["tenant-b"]])
+        #expect(configuration.sigV4?.credentials.map(\.principal.databases) == [["tenant-a"]])
     }
 }

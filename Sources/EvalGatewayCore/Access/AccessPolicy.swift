@@ -10,11 +10,12 @@ public enum Scope: String, Sendable, CaseIterable {
     case admin
 }
 
-/// A bearer token from configuration: its scopes and the databases it may touch.
+/// A principal from configuration: a bearer token, or the principal of a SigV4 access key
+/// (``SigV4Credential``). Carries its scopes and the databases it may touch.
 public struct AccessToken: Sendable, Equatable {
     /// A label for logs (never the secret).
     public var name: String
-    /// The secret the client sends.
+    /// The secret: the bearer token the client sends, or a SigV4 credential's secret access key.
     public var secret: String
     /// What it may do; `admin` implies every scope.
     public var scopes: Set<Scope>
@@ -55,19 +56,29 @@ public enum AccessError: Error, Sendable, Equatable {
     }
 }
 
-/// The configured bearer tokens. With none configured, the gateway is open.
+/// The configured bearer tokens and SigV4 access keys. With neither configured, the gateway is open.
 public struct AccessPolicy: Sendable {
     private let tokensBySecret: [String: AccessToken]
+    private let credentialsByKeyID: [String: SigV4Credential]
+    /// SigV4 verification; `nil` when it is off (no access keys configured).
+    public let sigV4: SigV4Configuration?
 
-    /// A policy over these tokens.
-    public init(tokens: [AccessToken]) {
+    /// A policy over these tokens and, optionally, SigV4 access keys.
+    public init(tokens: [AccessToken], sigV4: SigV4Configuration? = nil) {
         tokensBySecret = Dictionary(tokens.map { ($0.secret, $0) }, uniquingKeysWith: { first, _ in first })
+        let credentials = sigV4?.credentials ?? []
+        credentialsByKeyID = Dictionary(credentials.map { ($0.accessKeyID, $0) }, uniquingKeysWith: { first, _ in first })
+        self.sigV4 = credentials.isEmpty ? nil : sigV4
     }
 
-    /// Whether no token is configured (every request is let through).
-    public var isOpen: Bool { tokensBySecret.isEmpty }
+    /// Whether neither a token nor an access key is configured (every request is let through).
+    public var isOpen: Bool { tokensBySecret.isEmpty && credentialsByKeyID.isEmpty }
 
-    /// Authenticates an `Authorization` header value. Returns `nil` when the policy is open.
+    /// The SigV4 credential with this access key id, if configured.
+    public func sigV4Credential(accessKeyID: String) -> SigV4Credential? { credentialsByKeyID[accessKeyID] }
+
+    /// Authenticates an `Authorization: Bearer` header value. Returns `nil` when the policy is open.
+    /// (SigV4-signed requests are verified by the HTTP layer against ``sigV4Credential(accessKeyID:)``.)
     public func authenticate(authorization: String?) throws(AccessError) -> AccessToken? {
         if isOpen { return nil }
         guard let authorization, !authorization.isEmpty else { throw .missingCredentials }

@@ -49,6 +49,8 @@ public struct AgentCoreErrorMiddleware: RouterMiddleware {
             case .forbidden(let message):
                 return (AgentCoreError(type: "AccessDeniedException", status: .forbidden, message: message), nil)
             }
+        case let error as SigV4Rejection:
+            return (AgentCoreError(type: error.awsType, status: error.status, message: error.message), nil)
         case let error as BatchEvaluationError:
             switch error {
             case .idempotentParameterMismatch(let message):

@@ -7,7 +7,8 @@ import NIOCore
 /// The AgentCore batch-evaluation surface (DESIGN §4): Start, Get, List, Stop and Delete, wire
 /// compatible with boto3's `bedrock-agentcore` client.
 ///
-/// The group has its own error middleware (AWS errors) inside the bearer-auth middleware's reach. Every
+/// The group has its own error middleware (AWS errors) around the authentication middleware (bearer
+/// tokens or SigV4). Every
 /// handler runs the checks in the order of the Agno surface: authentication, the token's scope, the
 /// request's own validation, `db_id`/`table` resolution, then the token's tenant check.
 struct BatchEvaluationRoutes: Sendable {
@@ -19,7 +20,7 @@ struct BatchEvaluationRoutes: Sendable {
     func register(on router: Router<GatewayRequestContext>) {
         let group = router.group(Self.path)
             .add(middleware: AgentCoreErrorMiddleware())
-            .add(middleware: BearerAuthMiddleware(policy: services.access))
+            .add(middleware: AuthenticationMiddleware(services: services))
         group.post(use: start)
         group.get(use: list)
         group.get("{id}", use: get)

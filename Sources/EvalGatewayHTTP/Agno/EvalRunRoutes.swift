@@ -13,7 +13,7 @@ struct EvalRunRoutes: Sendable {
     let services: GatewayServices
 
     func register(on router: Router<GatewayRequestContext>) {
-        let group = router.group("eval-runs").add(middleware: BearerAuthMiddleware(policy: services.access))
+        let group = router.group("eval-runs").add(middleware: AuthenticationMiddleware(services: services))
         group.get(use: list)
         group.post(use: create)
         group.delete(use: delete)

@@ -24,7 +24,7 @@ struct OpsRoutes: Sendable {
         }
         if let metrics = services.metrics {
             let group = router.group("metrics")
-            if metrics.requireToken { group.add(middleware: BearerAuthMiddleware(policy: services.access)) }
+            if metrics.requireToken { group.add(middleware: AuthenticationMiddleware(services: services)) }
             let batchJobs = BatchJobGauges(catalog: services.catalog, factory: metrics.factory)
             group.get { _, _ -> Response in
                 services.catalog.samplePools()

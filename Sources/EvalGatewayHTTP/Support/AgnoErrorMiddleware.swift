@@ -41,6 +41,8 @@ public struct AgnoErrorMiddleware: RouterMiddleware {
             case .missingCredentials, .invalidToken: return (AgnoError(.unauthorized, error.message), nil)
             case .forbidden(let message): return (AgnoError(.forbidden, message), nil)
             }
+        case let error as SigV4Rejection:
+            return (AgnoError(.unauthorized, error.message), nil)
         case let error as StorageError:
             switch error {
             case .notFound(let message): return (AgnoError(.notFound, message), nil)

@@ -1,21 +1,4 @@
-import EvalGatewayCore
-public import Hummingbird
-
-/// Authenticates `Authorization: Bearer <token>` against the configured tokens and puts the token in
-/// the context. Scope and tenant checks happen in the routes, where the operation and database are known.
-public struct BearerAuthMiddleware: RouterMiddleware {
-    public typealias Context = GatewayRequestContext
-    let policy: AccessPolicy
-
-    /// Creates the middleware over `policy`.
-    public init(policy: AccessPolicy) { self.policy = policy }
-
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
-        context.token = try policy.authenticate(authorization: request.headers[.authorization])
-        return try await next(request, context)
-    }
-}
+import Hummingbird
 
 /// Answers 405 with the error body, for the methods a path does not serve.
 struct MethodNotAllowedResponder: Sendable {
