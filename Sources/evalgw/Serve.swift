@@ -1,5 +1,6 @@
 import ArgumentParser
 import EvalGateway
+import Foundation
 import EvalGatewayCore
 import Logging
 import Metrics
@@ -8,8 +9,8 @@ import Metrics
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the gateway until SIGINT or SIGTERM.")
 
-    @Option(name: .long, help: "The configuration file.")
-    var config: String = "config/gateway.yaml"
+    @Option(name: .long, help: "The configuration file (default: config/gateway.yaml if it exists, else the embedded default: an SQLite file under ./data/ and an in-memory database).")
+    var config: String?
 
     @Option(name: .long, help: "The address to bind (default: the configuration's server.host).")
     var host: String?
@@ -17,10 +18,20 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The port to bind (default: the configuration's server.port).")
     var port: Int?
 
+    /// The configuration file used when `--config` is not given, if it exists.
+    static let defaultFile = "config/gateway.yaml"
+
     func run() async throws {
         let configuration: GatewayConfiguration
+        let source: String
         do {
-            configuration = try GatewayConfiguration.load(path: config, registry: .builtIn)
+            if let config {
+                (configuration, source) = (try GatewayConfiguration.load(path: config, registry: .builtIn), config)
+            } else if FileManager.default.fileExists(atPath: Self.defaultFile) {
+                (configuration, source) = (try GatewayConfiguration.load(path: Self.defaultFile, registry: .builtIn), Self.defaultFile)
+            } else {
+                (configuration, source) = (try GatewayConfiguration.embeddedDefault(registry: .builtIn), "the embedded default")
+            }
         } catch {
             throw ValidationError("invalid configuration: \(error)")
         }
@@ -40,6 +51,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let logger = Logger(label: "evalgw")
+        logger.info("configuration loaded", metadata: ["from": .string(source)])
         let server = try await GatewayServer(configuration: configuration, registry: .builtIn, logger: logger)
         if let metrics = server.services.metrics {
             // Once per process: libraries' own metrics (Hummingbird's among them) land in the same registry.

@@ -32,6 +32,19 @@ import Testing
         #expect(configuration.limits.maxBodyBytes == 67_108_864)
     }
 
+    /// What `evalgw serve` runs on without a file is the shipped `config/gateway.yaml`.
+    @Test func theEmbeddedDefaultIsTheShippedFile() throws {
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shipped = try GatewayConfiguration.load(path: packageRoot.appendingPathComponent("config/gateway.yaml").path, registry: .builtIn)
+        let embedded = try GatewayConfiguration.embeddedDefault(registry: .builtIn)
+        #expect(embedded.databases == shipped.databases)
+        #expect(embedded.defaultDatabaseID == shipped.defaultDatabaseID)
+        #expect(embedded.host == shipped.host && embedded.port == shipped.port)
+        #expect(embedded.tokens.isEmpty && shipped.tokens.isEmpty)
+        #expect(embedded.limits == shipped.limits)
+        #expect(embedded.batch == shipped.batch)
+    }
+
     @Test func environmentReferencesAreExpanded() throws {
         let configuration = try parse("""
             server: { port: "${PORT}" }
