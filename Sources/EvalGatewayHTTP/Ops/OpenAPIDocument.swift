@@ -14,6 +14,9 @@ enum OpenAPIDocument {
   "security": [
     {
       "HTTPBearer": []
+    },
+    {
+      "AWSSigV4": []
     }
   ],
   "paths": {
@@ -1196,6 +1199,12 @@ enum OpenAPIDocument {
       "HTTPBearer": {
         "type": "http",
         "scheme": "bearer"
+      },
+      "AWSSigV4": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": "AWS Signature Version 4 (Authorization: AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/bedrock-agentcore/aws4_request, SignedHeaders=…, Signature=…, with X-Amz-Date), verified against the access keys of auth.sigv4 when it is configured; what an unmodified signing boto3 client sends."
       }
     },
     "parameters": {
