@@ -6,9 +6,9 @@ import Logging
 /// PENDING was turned IN_PROGRESS by the claim. For each session not yet done (a job taken over from a
 /// crashed runner resumes where its stored results say), the runner waits the session delay, scores the
 /// session with each of the job's evaluators, and writes one eval run per (session, evaluator) into the
-/// job's eval-runs table; at least once per poll interval it stores the updated counters with a lease
-/// renewal. A stop request (`STOPPING`) is
-/// seen within a poll interval and ends the job `STOPPED`. After the last session the job stays
+/// job's eval-runs table; whenever a poll interval (or half a lease, if shorter) has passed since the last
+/// save, it stores the updated counters with a lease renewal. A stop request (`STOPPING`) is seen at the
+/// next save — a poll interval plus at most one batch of sessions — and ends the job `STOPPED`. After the last session the job stays
 /// IN_PROGRESS until its minimum duration has passed, then ends COMPLETED, COMPLETED_WITH_ERRORS or
 /// FAILED. If the lease is lost (another runner took the job over), it stops touching the job.
 struct BatchEvaluationJobExecution: Sendable {
@@ -84,13 +84,14 @@ struct BatchEvaluationJobExecution: Sendable {
             // With a session delay, one session at a time (so a running job can be watched); without,
             // a few at once, so that their eval runs share commits.
             let width = configuration.sessionDelay > .zero ? 1 : Self.sessionsInFlight
+            let saveInterval = min(configuration.pollInterval.wholeMilliseconds, configuration.leaseDuration.wholeMilliseconds / 2)
             while results.sessionsProcessed < job.sessions.count {
                 if configuration.sessionDelay > .zero {
                     try await wait(until: Timestamp.nowMilliseconds() + configuration.sessionDelay.wholeMilliseconds)
                 }
                 if Task.isCancelled { throw Interruption.cancelled }
                 let sessions = results.sessionsProcessed..<min(results.sessionsProcessed + width, job.sessions.count)
-                for outcome in await score(sessions: sessions) {
+                for outcome in try await score(sessions: sessions) {
                     switch outcome.kind {
                     case .failed: results.numberOfSessionsFailed += 1
                     case .completed: results.numberOfSessionsCompleted += 1
@@ -106,10 +107,10 @@ struct BatchEvaluationJobExecution: Sendable {
                 }
                 results.sessionsProcessed = sessions.upperBound
                 results.numberOfSessionsInProgress = sessions.upperBound < job.sessions.count ? 1 : 0
-                // Progress is stored (and a stop request seen) at least once per poll interval, not after
-                // every session: a resumed job redoes at most that much, finding the eval runs already written.
-                if sessions.upperBound == job.sessions.count
-                    || Timestamp.nowMilliseconds() - leaseRenewedAt >= configuration.pollInterval.wholeMilliseconds {
+                // Progress is stored (a stop request seen, the lease renewed) once a poll interval — or half
+                // a lease, if shorter — has passed since the last save, not after every session: a resumed job
+                // redoes at most that much, finding the eval runs already written.
+                if sessions.upperBound == job.sessions.count || Timestamp.nowMilliseconds() - leaseRenewedAt >= saveInterval {
                     try await save()
                 }
             }
@@ -182,8 +183,12 @@ struct BatchEvaluationJobExecution: Sendable {
 
     /// Scores `sessions` with every evaluator of the job and writes (or, when resuming, finds) the eval
     /// run of each pair, all pairs concurrently. The outcomes are in session order.
-    private func score(sessions: Range<Int>) async -> [SessionOutcome] {
-        let pairs = await withTaskGroup(of: (Int, Int, PairResult).self) { group in
+    ///
+    /// A pair that could not be written because the runner is shutting down or the database is
+    /// unavailable is not a failed session: the batch is then not counted at all (``Interruption``), and
+    /// whoever resumes the job scores it again.
+    private func score(sessions: Range<Int>) async throws(Interruption) -> [SessionOutcome] {
+        let pairs = await withTaskGroup(of: (Int, Int, Result<PairResult, Interruption>).self) { group in
             for index in sessions {
                 for (position, evaluatorID) in job.evaluatorIDs.enumerated() {
                     group.addTask {
@@ -191,9 +196,14 @@ struct BatchEvaluationJobExecution: Sendable {
                     }
                 }
             }
-            return await group.reduce(into: [Int: [Int: PairResult]]()) { $0[$1.0, default: [:]][$1.1] = $1.2 }
+            return await group.reduce(into: [Int: [Int: Result<PairResult, Interruption>]]()) { $0[$1.0, default: [:]][$1.1] = $1.2 }
         }
-        return sessions.map { outcome(of: pairs[$0] ?? [:]) }
+        if Task.isCancelled { throw .cancelled }
+        return try sessions.map { (index) throws(Interruption) in
+            var records: [Int: PairResult] = [:]
+            for (position, record) in pairs[index] ?? [:] { records[position] = try record.get() }
+            return outcome(of: records)
+        }
     }
 
     /// A session's outcome from the results of its pairs, by evaluator position.
@@ -218,7 +228,7 @@ struct BatchEvaluationJobExecution: Sendable {
 
     private enum PairResult { case scored(Double), ignored, failed(String) }
 
-    private func evalRun(session: BatchEvaluationSession, index: Int, evaluatorID: String, position: Int) async -> PairResult {
+    private func evalRun(session: BatchEvaluationSession, index: Int, evaluatorID: String, position: Int) async -> Result<PairResult, Interruption> {
         let runID = BatchEvaluationEvalRun.id(jobID: job.id, session: index, evaluator: position)
         let table = job.evalRunsTable
         let evaluator = evaluators.evaluator(id: evaluatorID)
@@ -236,11 +246,16 @@ struct BatchEvaluationJobExecution: Sendable {
             _ = try await database.store.createEvalRun(run, in: table)
         } catch StorageError.conflict {
             // Written before (a resumed job): what was recorded then counts.
-            if let existing = try? await database.store.evalRun(id: runID, in: table) { return Self.result(of: existing) }
+            if let existing = try? await database.store.evalRun(id: runID, in: table) { return .success(Self.result(of: existing)) }
         } catch {
-            return .failed("The eval run for session '\(session.sessionID)' and evaluator '\(evaluatorID)' could not be written: \(Self.clientMessage(error))")
+            if error is CancellationError || Task.isCancelled { return .failure(.cancelled) }
+            let storageError = StorageError(error)
+            if storageError.kind == .unavailable {
+                return .failure(.abandoned("the database was unavailable while writing eval runs: \(storageError)"))
+            }
+            return .success(.failed("The eval run for session '\(session.sessionID)' and evaluator '\(evaluatorID)' could not be written: \(Self.clientMessage(error))"))
         }
-        return Self.result(of: run)
+        return .success(Self.result(of: run))
     }
 
     /// The outcome recorded in a written eval run.

@@ -225,6 +225,14 @@ private struct ConfigReader {
             }
             batch.accountID = account
         }
+        // A runner renews its lease between polls: a poll as long as half a lease would let the lease
+        // lapse under a job that is still being worked on, and another runner would take it over.
+        guard batch.pollIntervalMilliseconds * 2 < batch.leaseSeconds * 1000 else {
+            throw ConfigurationError(
+                key: "batch.poll_interval_ms",
+                problem: "\(batch.pollIntervalMilliseconds) ms must be less than half of batch.lease_seconds (\(batch.leaseSeconds) s)"
+            )
+        }
         return batch
     }
 

@@ -166,6 +166,18 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         }
     }
 
+    /// Whether the jobs table exists (without creating it).
+    func tableExists() async throws -> Bool {
+        let qualified = statements.qualified
+        do {
+            return try await pool.run(.idempotent) { connection in
+                !(try connection.execute("SELECT to_regclass($1)", [qualified]).isNull(0, 0))
+            }
+        } catch {
+            throw PostgresEvalRunStore.storageError(error)
+        }
+    }
+
     // MARK: - Running statements
 
     /// Runs `body` on a pooled connection once the jobs table exists, and turns driver errors into

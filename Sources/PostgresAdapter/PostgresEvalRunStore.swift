@@ -25,6 +25,9 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     private let logger: Logger
     /// The database's batch-evaluation jobs, over the same pool.
     let jobs: PostgresBatchEvaluationStore
+    /// Whether the store offers its jobs: not when `create_tables` is off and the jobs table was missing
+    /// at open (a database served as it is, without batch evaluations).
+    let offersJobs = Atomic<Bool>(true)
 
     /// Opens a store over `tables` (names as configured: `name` in ``PostgresStoreSettings/schema``, or
     /// `schema.name`).
@@ -57,6 +60,13 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         self.jobs = PostgresBatchEvaluationStore(pool: pool, schema: settings.schema, createTables: settings.createTables)
         do {
             try await run(.idempotent) { _, _ in () }
+            if !settings.createTables, try await !jobs.tableExists() {
+                offersJobs.store(false, ordering: .relaxed)
+                logger.info(
+                    "batch evaluations are off for this database: create_tables is false and its table is missing",
+                    metadata: ["table": "\(settings.schema).\(PostgresBatchEvaluationStore.tableName)"]
+                )
+            }
         } catch let error as StorageError where error.kind == .unavailable {
             logger.warning(
                 "PostgreSQL is unavailable at start; the store opens anyway and reports it as unavailable until it answers",

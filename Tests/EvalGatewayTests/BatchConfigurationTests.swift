@@ -35,6 +35,7 @@ import Testing
             ("batch: { region: 'EU WEST' }", "batch.region"),
             ("batch: { account_id: '12' }", "batch.account_id"),
             ("batch: { surprise: 1 }", "batch.surprise"),
+            ("batch: { poll_interval_ms: 1000, lease_seconds: 2 }", "batch.poll_interval_ms"),
         ] {
             do {
                 _ = try parse(yaml)

@@ -94,6 +94,27 @@ struct PostgresAdapterTests {
         }
     }
 
+    /// With `create_tables: false`, a database served as it is keeps batch evaluations off when their
+    /// table is missing (no DDL, no failing runner polls), and on once the table exists.
+    @Test func withoutCreateTablesTheJobsTableMustExist() async throws {
+        try await PostgresTestEnvironment.withSchema { schema, admin in
+            try await admin.execute("CREATE SCHEMA \(PostgresTestEnvironment.quote(schema))")
+            let served = try await PostgresTestEnvironment.makeStore(schema: schema) { $0.createTables = false }
+            #expect(served.batchEvaluations == nil)
+            await served.shutdown()
+            #expect(try await admin.value("SELECT to_regclass($1)::text", ["\(schema).evalgw_batch_evaluations"]) == nil)
+
+            let creating = try await PostgresTestEnvironment.makeStore(schema: schema)
+            let jobs = try #require(creating.batchEvaluations)
+            #expect(try await jobs.listBatchEvaluations(limit: 1, after: nil).jobs.isEmpty)
+            await creating.shutdown()
+
+            let existing = try await PostgresTestEnvironment.makeStore(schema: schema) { $0.createTables = false }
+            #expect(existing.batchEvaluations != nil)
+            await existing.shutdown()
+        }
+    }
+
     @Test func terminatedConnectionIsReplaced() async throws {
         try await PostgresTestEnvironment.withSchema { schema, admin in
             let store = try await PostgresTestEnvironment.makeStore(schema: schema) { $0.maxConnections = 1 }

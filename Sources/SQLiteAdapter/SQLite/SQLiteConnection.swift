@@ -29,6 +29,10 @@ final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
+    /// Whether the connection is outside any transaction (`sqlite3_get_autocommit`). Inside a transaction
+    /// it turns true when SQLite rolled the transaction back on its own (disk full, I/O error, out of memory).
+    var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
     /// Waits up to `milliseconds` for a lock held by another connection before failing with `SQLITE_BUSY`.
     func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)

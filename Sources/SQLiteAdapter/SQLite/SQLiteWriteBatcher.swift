@@ -1,3 +1,4 @@
+import CSQLite
 import Synchronization
 
 /// Group commit: writes that arrive while the connection is busy run together in the next transaction,
@@ -28,7 +29,8 @@ final class SQLiteWriteBatcher: Sendable {
                 run: { connection in
                     let result = Result { try Self.inSavepoint(connection, body) }
                     return { commitError in
-                        if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: result) }
+                        // A write that failed was undone on its own, whatever became of the transaction.
+                        if case .success = result, let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: result) }
                     }
                 },
                 reject: { error in continuation.resume(throwing: error) }
@@ -58,7 +60,19 @@ final class SQLiteWriteBatcher: Sendable {
             for request in batch { request.reject(error) }
             return
         }
-        let answers = batch.map { $0.run(connection) }
+        var answers: [@Sendable ((any Error)?) -> Void] = []
+        answers.reserveCapacity(batch.count)
+        for (position, request) in batch.enumerated() {
+            answers.append(request.run(connection))
+            if connection.isAutocommit {
+                // SQLite rolled the whole transaction back (disk full, I/O error, out of memory): nothing run
+                // so far is in the file, and what follows must not run outside a transaction.
+                let error = SQLiteError(code: SQLITE_ABORT, message: "SQLite rolled back the group-commit transaction", sql: nil)
+                for answer in answers { answer(error) }
+                for request in batch[(position + 1)...] { request.reject(error) }
+                return
+            }
+        }
         do {
             try connection.execute("COMMIT")
         } catch {
