@@ -37,6 +37,17 @@ public struct AccessToken: Sendable, Equatable {
     public func mayAccess(databaseID id: String) -> Bool { databases.contains("*") || databases.contains(id) }
 }
 
+extension AccessToken: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The name, scopes and databases — never the secret, so a token printed or logged by mistake
+    /// gives nothing away.
+    public var description: String {
+        "AccessToken(name: \(name), scopes: \(scopes.map(\.rawValue).sorted()), databases: \(databases.sorted()), secret: <redacted>)"
+    }
+
+    /// The same as ``description``.
+    public var debugDescription: String { description }
+}
+
 /// Why a request was refused by the access policy.
 public enum AccessError: Error, Sendable, Equatable {
     /// No `Authorization: Bearer` header (HTTP 401).
