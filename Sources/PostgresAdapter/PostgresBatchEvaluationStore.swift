@@ -168,11 +168,9 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
 
     /// Whether the jobs table exists (without creating it).
     func tableExists() async throws -> Bool {
-        let qualified = statements.qualified
+        let statements = statements
         do {
-            return try await pool.run(.idempotent) { connection in
-                !(try connection.execute("SELECT to_regclass($1)", [qualified]).isNull(0, 0))
-            }
+            return try await pool.run(.idempotent) { connection in try statements.tableExists(on: connection) }
         } catch {
             throw PostgresEvalRunStore.storageError(error)
         }
@@ -190,8 +188,6 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
             }
         } catch let error as BatchEvaluationError {
             throw error
-        } catch let error as StorageError {
-            throw error
         } catch {
             throw PostgresEvalRunStore.storageError(error)
         }
@@ -201,8 +197,7 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
     /// the eval-runs tables are created under). With `create_tables` off, the table must exist.
     private func prepareTable(on connection: PostgresConnection) throws {
         if isPrepared.withLock({ $0 }) { return }
-        let exists = !(try connection.execute("SELECT to_regclass($1)", [statements.qualified]).isNull(0, 0))
-        if !exists {
+        if try !statements.tableExists(on: connection) {
             guard createTables else {
                 throw StorageError.internal(
                     underlying: "table \(statements.qualified) for batch evaluations is missing and create_tables is off"
@@ -350,6 +345,11 @@ extension PostgresBatchEvaluationStore {
                 lease_owner = NULL, lease_expires_at = NULL, updated_at = $4 \
                 WHERE id = $5 AND lease_owner = $6 AND status IN (\(runnable)) RETURNING \(Self.stateColumns)
                 """
+        }
+
+        /// Whether the jobs table exists, on `connection`.
+        func tableExists(on connection: PostgresConnection) throws -> Bool {
+            !(try connection.execute("SELECT to_regclass($1)", [qualified]).isNull(0, 0))
         }
 
         /// `'A', 'B'`: the statuses as SQL literals, sorted (they are the enum's fixed names).

@@ -202,8 +202,8 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
     }
 
     public func updateBatchEvaluation(id: String, owner: String, _ update: BatchEvaluationUpdate, at timestamp: Int64) async throws -> BatchEvaluationState {
-        let results = SQLiteValue.text(try Self.encode(update.results))
-        let errors = SQLiteValue.text(try Self.encode(update.errorDetails))
+        let results = SQLiteValue.text(try BatchEvaluationStoredJSON.text(update.results))
+        let errors = SQLiteValue.text(try BatchEvaluationStoredJSON.text(update.errorDetails))
         return try await run { connection in
             try connection.inTransaction { () throws -> BatchEvaluationState in
                 let statement: SQLiteStatement
@@ -267,8 +267,8 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
     private static func values(of job: BatchEvaluation) throws -> [SQLiteValue] {
         [
             .text(job.id), .text(job.arn), .text(job.name), job.description.map(SQLiteValue.text) ?? .null,
-            .text(job.status.rawValue), .text(try encode(job.evaluatorIDs)), .text(try encode(job.sessions)),
-            .text(job.dataSourceConfig.jsonText), .text(try encode(job.results)), .text(try encode(job.errorDetails)),
+            .text(job.status.rawValue), .text(try BatchEvaluationStoredJSON.text(job.evaluatorIDs)), .text(try BatchEvaluationStoredJSON.text(job.sessions)),
+            .text(job.dataSourceConfig.jsonText), .text(try BatchEvaluationStoredJSON.text(job.results)), .text(try BatchEvaluationStoredJSON.text(job.errorDetails)),
             .integer(job.createdAt), .integer(job.updatedAt), job.clientToken.map(SQLiteValue.text) ?? .null,
             .text(job.parametersHash), .text(job.evalRunsTable), job.leaseOwner.map(SQLiteValue.text) ?? .null,
             job.leaseExpiresAt.map(SQLiteValue.integer) ?? .null,
@@ -283,9 +283,5 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
             parametersHash: row.text(13), evalRunsTable: row.text(14), leaseOwner: row.optionalText(15),
             leaseExpiresAt: row.optionalInt64(16)
         )
-    }
-
-    private static func encode(_ value: some Encodable) throws -> String {
-        try BatchEvaluationStoredJSON.text(value)
     }
 }
