@@ -21,7 +21,7 @@ struct ArchiveBatchEvaluation: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandOutput.run(json: options.json) {
-            let reply = try await options.client().send("DELETE", path: "/evaluations/batch-evaluate/\(GatewayClient.encode(job.id))")
+            let reply = try await options.client().send("DELETE", path: job.path)
             CommandOutput.success(
                 json: options.json, reply: reply, headline: "Batch evaluation archived successfully",
                 lines: [("ID", reply.object?["batchEvaluationId"] as? String), ("Status", reply.object?["status"] as? String)]

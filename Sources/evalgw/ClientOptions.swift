@@ -37,4 +37,10 @@ struct ClientOptions: ParsableArguments {
 struct BatchEvaluationIDOption: ParsableArguments {
     @Option(name: [.customShort("i"), .customLong("id")], help: "The batch evaluation id.")
     var id: String
+
+    /// The AgentCore path of the batch-evaluation collection.
+    static let collectionPath = "/evaluations/batch-evaluate"
+
+    /// The path of this job, its id percent-encoded.
+    var path: String { "\(Self.collectionPath)/\(GatewayClient.encode(id))" }
 }

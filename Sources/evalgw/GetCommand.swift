@@ -18,7 +18,7 @@ struct GetBatchEvaluation: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandOutput.run(json: options.json) {
-            let reply = try await options.client().send("GET", path: "/evaluations/batch-evaluate/\(GatewayClient.encode(job.id))")
+            let reply = try await options.client().send("GET", path: job.path)
             let object = reply.object ?? [:]
             let results = object["evaluationResults"] as? [String: Any] ?? [:]
             func count(_ key: String) -> String? { (results[key] as? Int).map(String.init) }

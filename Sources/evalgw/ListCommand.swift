@@ -27,7 +27,7 @@ struct ListBatchEvaluation: AsyncParsableCommand {
             var query: [URLQueryItem] = []
             if let maxResults { query.append(URLQueryItem(name: "maxResults", value: String(maxResults))) }
             if let nextToken { query.append(URLQueryItem(name: "nextToken", value: nextToken)) }
-            let reply = try await options.client().send("GET", path: "/evaluations/batch-evaluate", query: query)
+            let reply = try await options.client().send("GET", path: BatchEvaluationIDOption.collectionPath, query: query)
             if options.json {
                 CommandOutput.success(json: true, reply: reply, headline: nil, lines: [])
                 return

@@ -50,7 +50,7 @@ struct StartBatchEvaluation: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandOutput.run(json: options.json) {
-            let reply = try await options.client().send("POST", path: "/evaluations/batch-evaluate", body: try body())
+            let reply = try await options.client().send("POST", path: BatchEvaluationIDOption.collectionPath, body: try body())
             let object = reply.object ?? [:]
             CommandOutput.success(json: options.json, reply: reply, headline: "Batch evaluation started successfully", lines: [
                 ("ID", object["batchEvaluationId"] as? String),

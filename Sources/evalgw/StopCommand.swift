@@ -18,7 +18,7 @@ struct StopBatchEvaluation: AsyncParsableCommand {
 
     func run() async throws {
         try await CommandOutput.run(json: options.json) {
-            let reply = try await options.client().send("POST", path: "/evaluations/batch-evaluate/\(GatewayClient.encode(job.id))/stop")
+            let reply = try await options.client().send("POST", path: job.path + "/stop")
             CommandOutput.success(
                 json: options.json, reply: reply, headline: "Batch evaluation stopped successfully",
                 lines: [("ID", reply.object?["batchEvaluationId"] as? String), ("Status", reply.object?["status"] as? String)]
