@@ -131,3 +131,14 @@ def sigv4_gateway():
 def evalgw_bin():
     """The evalgw binary the CLI tests run."""
     return _binary()
+
+
+def wait_for_status(client, job_id, statuses, timeout=10):
+    """Polls a boto3 client's GetBatchEvaluation until the job's status is one of `statuses` or `timeout`
+    seconds pass; returns the last answer."""
+    deadline = time.time() + timeout
+    while True:
+        job = client.get_batch_evaluation(batchEvaluationId=job_id)
+        if job["status"] in statuses or time.time() > deadline:
+            return job
+        time.sleep(0.05)

@@ -10,14 +10,15 @@ boto3 signs requests with SigV4; the gateway's bearer auth is added with a boto3
 (`before-send`), which replaces the Authorization header.
 """
 
+import os
 import time
 import uuid
-
-import os
 
 import boto3
 import botocore.exceptions
 import pytest
+
+from conftest import wait_for_status
 
 
 def _client(endpoint, token, db_id=None):
@@ -75,15 +76,6 @@ def _start(client, name, sessions=50):
     )
 
 
-def _wait(client, job_id, statuses, timeout=10):
-    deadline = time.time() + timeout
-    while True:
-        job = client.get_batch_evaluation(batchEvaluationId=job_id)
-        if job["status"] in statuses or time.time() > deadline:
-            return job
-        time.sleep(0.05)
-
-
 def _backend(gateway, db_id):
     """A client of `db_id`: `local` (SQLite) always, `pg` when the gateway was given a Postgres server."""
     if db_id == "pg" and not os.environ.get("EVALGW_TEST_POSTGRES_URL"):
@@ -106,7 +98,7 @@ def test_lifecycle(gateway, db_id):
     assert started["batchEvaluationArn"].startswith("arn:aws:bedrock-agentcore:us-east-1:")
     assert started["createdAt"].tzinfo is not None
 
-    job = _wait(client, job_id, {"IN_PROGRESS"})
+    job = wait_for_status(client, job_id, {"IN_PROGRESS"})
     assert job["status"] == "IN_PROGRESS"
     assert job["batchEvaluationName"] == f"lifecycle_{suffix}"
     assert job["evaluationResults"]["totalNumberOfSessions"] == 50
@@ -143,7 +135,7 @@ def test_lifecycle(gateway, db_id):
     assert stopped["ResponseMetadata"]["HTTPStatusCode"] == 202
     assert stopped["status"] in ("STOPPING", "STOPPED")
     began = time.time()
-    job = _wait(client, job_id, {"STOPPED"}, timeout=5)
+    job = wait_for_status(client, job_id, {"STOPPED"}, timeout=5)
     assert job["status"] == "STOPPED"
     assert time.time() - began < 1.5
 

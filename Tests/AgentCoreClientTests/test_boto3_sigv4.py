@@ -8,7 +8,6 @@ parameter, added by a `before-sign` hook so that the signature covers it.
 """
 
 import datetime
-import time
 import uuid
 
 import boto3
@@ -16,7 +15,7 @@ import botocore.auth
 import botocore.exceptions
 import pytest
 
-from conftest import SIGV4_ADMIN, SIGV4_READER
+from conftest import SIGV4_ADMIN, SIGV4_READER, wait_for_status
 
 
 def _add_db_id(request, **_):
@@ -49,15 +48,6 @@ def _start(client, name, sessions=50):
     )
 
 
-def _wait(client, job_id, statuses, timeout=10):
-    deadline = time.time() + timeout
-    while True:
-        job = client.get_batch_evaluation(batchEvaluationId=job_id)
-        if job["status"] in statuses or time.time() > deadline:
-            return job
-        time.sleep(0.05)
-
-
 def _error(excinfo):
     return excinfo.value.response["Error"]["Code"], excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
@@ -70,7 +60,7 @@ def test_signed_lifecycle(sigv4_gateway):
     assert started["ResponseMetadata"]["HTTPStatusCode"] == 202
     assert started["batchEvaluationArn"].startswith("arn:aws:bedrock-agentcore:us-east-1:")
 
-    job = _wait(client, job_id, {"IN_PROGRESS"})
+    job = wait_for_status(client, job_id, {"IN_PROGRESS"})
     assert job["status"] == "IN_PROGRESS"
     assert job["batchEvaluationName"] == name
 
@@ -79,7 +69,7 @@ def test_signed_lifecycle(sigv4_gateway):
 
     stopped = client.stop_batch_evaluation(batchEvaluationId=job_id)
     assert stopped["ResponseMetadata"]["HTTPStatusCode"] == 202
-    assert _wait(client, job_id, {"STOPPED"}, timeout=5)["status"] == "STOPPED"
+    assert wait_for_status(client, job_id, {"STOPPED"}, timeout=5)["status"] == "STOPPED"
 
     deleted = client.delete_batch_evaluation(batchEvaluationId=job_id)
     assert deleted["ResponseMetadata"]["HTTPStatusCode"] == 202
