@@ -20,7 +20,7 @@ struct OpsRoutes: Sendable {
         }
         router.get("ready", use: ready)
         router.get("openapi.json") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: OpenAPIDocument.json))
         }
         if let metrics = services.metrics {
             let group = router.group("metrics")
