@@ -1,8 +1,8 @@
 public import CoreMetrics
 import Metrics
 
-/// Wraps any store and records, per operation, the metrics of DESIGN §7: requests by outcome, a latency
-/// histogram, errors by kind, and for deletes the ids requested and the rows removed. The catalog wraps
+/// Wraps any store and records, per backend and operation: requests by outcome, a latency histogram,
+/// errors by kind, and for deletes the ids requested and the rows removed. The catalog wraps
 /// every registered store in one, so a third-party adapter gets them without doing anything.
 ///
 /// Label values come only from configuration (`db_id`, `adapter`) and fixed sets (operation, outcome),

@@ -31,7 +31,7 @@ public struct ResolvedTable: Sendable {
     public var store: any EvalRunStore { database.store }
 }
 
-/// Why a request's `db_id`/`table` did not resolve, with the exact message of DESIGN §3.
+/// Why a request's `db_id`/`table` did not resolve, with the exact message Agno AgentOS gives.
 public enum ResolutionError: Error, Sendable, Equatable {
     /// The request is ambiguous or incomplete (HTTP 400).
     case badRequest(String)

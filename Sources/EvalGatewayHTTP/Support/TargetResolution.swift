@@ -3,8 +3,9 @@ import Hummingbird
 import HummingbirdCore
 
 extension GatewayServices {
-    /// Resolves a request's `db_id`/`table` query parameters (DESIGN §3), records the database for the
-    /// request log and checks that the token may touch it: the one resolution step every surface shares.
+    /// Resolves a request's `db_id`/`table` query parameters through the catalog, records the database
+    /// for the request log and checks that the token may touch it: the one resolution step every
+    /// surface shares.
     func resolveTarget(_ parameters: FlatDictionary<Substring, Substring>, context: GatewayRequestContext) throws -> ResolvedTable {
         let target = try catalog.resolve(
             databaseID: parameters["db_id"].map(String.init),
