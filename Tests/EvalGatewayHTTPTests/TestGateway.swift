@@ -9,7 +9,8 @@ import SQLiteAdapter
 import Testing
 
 /// A gateway over real adapters (a memory database `scratch` and an SQLite file `local`, unless told
-/// otherwise), driven through the real router.
+/// otherwise), driven through the real router. `sigV4` turns on SigV4 verification against the clock
+/// `now` (epoch seconds).
 struct TestGateway {
     let services: GatewayServices
 
@@ -21,7 +22,9 @@ struct TestGateway {
         extraTables: [String] = [],
         extra: [RegisteredDatabase] = [],
         only: Set<String>? = nil,
-        metrics: MetricsExposition? = nil
+        metrics: MetricsExposition? = nil,
+        sigV4: SigV4Configuration? = nil,
+        now: @escaping @Sendable () -> Int64 = Timestamp.now
     ) async throws -> TestGateway {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-http-\(UUID().uuidString).sqlite").path
         let tables = ["agno_eval_runs"] + extraTables
@@ -46,18 +49,19 @@ struct TestGateway {
         }
         let services = GatewayServices(
             catalog: DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID),
-            access: AccessPolicy(tokens: tokens),
+            access: AccessPolicy(tokens: tokens, sigV4: sigV4),
             limits: limits,
             metrics: metrics,
-            logger: Logger(label: "test")
+            logger: Logger(label: "test"),
+            now: now
         )
         return TestGateway(services: services)
     }
 
-    /// Runs `body` with a client of the router.
+    /// Runs `body` with a client of the router that checks every answer against `openapi.json`.
     func test<T>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         let app = Application(router: buildGatewayRouter(services: services))
-        return try await app.test(.router, body)
+        return try await app.test(.router) { client in try await body(ContractCheckingClient(client)) }
     }
 }
 
@@ -89,4 +93,11 @@ extension TestResponse {
 
     /// The body's `error_code`.
     var errorCode: String? { object["error_code"] as? String }
+
+    /// The AWS error name, from the header, checked against the body's `__type`.
+    var awsErrorType: String? {
+        let header = headers[.xAmznErrorType]
+        #expect(header == object["__type"] as? String, "x-amzn-ErrorType and __type differ")
+        return header
+    }
 }
