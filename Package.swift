@@ -147,7 +147,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EvalGatewayTests", dependencies: ["EvalGateway"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EvalGatewayTests",
+            dependencies: ["EvalGateway", "EvalGatewayHTTP", "PostgresAdapter", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BatchEvaluationTests",
             dependencies: [

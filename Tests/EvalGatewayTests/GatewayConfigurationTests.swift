@@ -153,6 +153,109 @@ import Testing
     }
 }
 
+/// Problems carry the line and column where the value was written; `${ENV}` works for every scalar type;
+/// the registry section is checked against the adapter kinds that can keep a registry.
+@Suite struct TypedConfigurationTests {
+    func problem(_ yaml: String, environment: [String: String] = [:]) -> ConfigurationError? {
+        do {
+            _ = try GatewayConfiguration.parse(yaml: yaml, registry: .builtIn, environment: environment)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func problemsAreLocatedWhereTheValueIsWritten() throws {
+        let yaml = """
+            server:
+              host: 127.0.0.1
+              port: eighty
+            databases: [{id: a, adapter: memory}]
+            """
+        let error = try #require(problem(yaml))
+        #expect(error.location == ConfigNode.Location(line: 3, column: 9))
+        #expect(error.description == "3:9: server.port: expected an integer, found 'eighty'")
+
+        let nested = try #require(problem("""
+            databases:
+              - id: a
+                adapter: sqlite
+                path: ./a.sqlite
+                busy_timeout_ms: soon
+            """))
+        #expect(nested.key == "databases[0].busy_timeout_ms")
+        #expect(nested.location == ConfigNode.Location(line: 5, column: 22))
+
+        let unknown = try #require(problem("databases: []\nlimits: { max_ids: 3 }"))
+        #expect(unknown.key == "limits.max_ids")
+        #expect(unknown.location?.line == 2)
+        #expect(unknown.problem.hasPrefix("is not a known key (known: max_body_bytes, max_ids_per_request)"))
+    }
+
+    /// An integer, a boolean or a number may come from the environment, in the file and in adapter options.
+    @Test func environmentValuesFillEveryScalarType() throws {
+        let configuration = try GatewayConfiguration.parse(yaml: """
+            server:
+              port: ${PORT}
+              max_open_connections: ${MAX}
+            metrics:
+              per_database: ${PER_DB}
+            databases:
+              - id: pg
+                adapter: postgres
+                url: postgresql://u@127.0.0.1/db
+                max_connections: ${POOL}
+            """, registry: .builtIn, environment: ["PORT": "9001", "MAX": "64", "PER_DB": "false", "POOL": "12"])
+        #expect(configuration.port == 9001 && configuration.maxOpenConnections == 64 && !configuration.metricsPerDatabase)
+        #expect(try configuration.databases[0].options.integer("max_connections") == 12)
+    }
+
+    @Test func theRegistrySectionIsChecked() throws {
+        let sqlite = try GatewayConfiguration.parse(yaml: "registry: { adapter: sqlite, path: ./r.sqlite, poll_interval_ms: 500 }\ndatabases: []", registry: .builtIn)
+        #expect(sqlite.registry.adapter == "sqlite" && sqlite.registry.pollIntervalMilliseconds == 500)
+        #expect(try sqlite.registry.options.string("path") == "./r.sqlite")
+        let cases: [(String, String, String)] = [
+            ("registry: { adapter: mongo }", "registry.adapter", "'mongo' cannot keep the registry (kinds that can: memory, postgres, sqlite)"),
+            ("registry: { adapter: sqlite }", "registry.path", "is required"),
+            ("registry: { adapter: sqlite, path: x, url: y }", "registry.url", "is not a key of a 'sqlite' registry"),
+            ("registry: { adapter: postgres, url: \"not a url\" }", "registry.url", "is not a libpq connection URI"),
+            ("registry: { adapter: sqlite, path: x, poll_interval_ms: 5 }", "registry.poll_interval_ms", "must be between 100 and 60000"),
+        ]
+        for (yaml, key, fragment) in cases {
+            let error = problem(yaml + "\ndatabases: []")
+            #expect(error?.key == key, "\(yaml) → \(String(describing: error))")
+            #expect(error?.problem.contains(fragment) == true, "\(yaml) → \(String(describing: error))")
+        }
+        #expect(try GatewayConfiguration.parse(yaml: "databases: []", registry: .builtIn).registry.adapter == "memory")
+    }
+
+    /// A database entry of the file and the body of `PUT /admin/databases/{db_id}` fail with the same
+    /// sentence: one validator serves both.
+    @Test func theFileAndTheAdminAPIShareTheirSentences() throws {
+        let file = try #require(problem("databases: [{id: a, adapter: sqlite, path: x, busy_timeout_ms: -1}]"))
+        let node = try ConfigNode(json: Array(#"{"adapter":"sqlite","options":{"path":"x","busy_timeout_ms":-1}}"#.utf8))
+        let body = try ConfigDecoder(keyPrefix: "body").decode(DatabaseDefinitionBody.self, from: node).definition
+        #expect(throws: ConfigurationError(key: "body.options.busy_timeout_ms", problem: file.problem)) {
+            _ = try body.validate(id: "a", registry: .builtIn)
+        }
+        #expect(file.key == "databases[0].busy_timeout_ms")
+    }
+
+    @Test func declaredTokensAreHashedAndNamedUniquely() throws {
+        let configuration = try GatewayConfiguration.parse(yaml: """
+            databases: [{id: a, adapter: memory}]
+            auth:
+              tokens:
+                - { name: ci, token: s3cret, scopes: [evals:read], rate: { requests_per_second: 5 } }
+            """, registry: .builtIn)
+        #expect(configuration.tokens[0].secretDigest == AccessToken.digest(of: "s3cret"))
+        #expect(configuration.tokens[0].rate == RateLimit(requestsPerSecond: 5, burst: 5))
+        let duplicate = problem("databases: []\nauth: {tokens: [{name: x, token: a, scopes: [admin]}, {name: x, token: b, scopes: [admin]}]}")
+        #expect(duplicate?.key == "auth.tokens[1].name")
+        #expect(duplicate?.problem == "'x' is used by an earlier token")
+    }
+}
+
 /// The shipped multi-tenant example parses with its environment set.
 @Suite struct MultiTenantConfigurationTests {
     @Test func theMultiTenantExampleParses() throws {
@@ -161,6 +264,7 @@ import Testing
             "TENANT_A_DATABASE_URL": "postgresql://evalgw@127.0.0.1:5432/tenant_a",
             "TENANT_B_DATABASE_URL": "postgresql://evalgw@127.0.0.1:5432/tenant_b",
             "EVALGW_ADMIN_TOKEN": "a", "EVALGW_TENANT_A_TOKEN": "b", "EVALGW_TENANT_B_TOKEN": "c", "EVALGW_TENANT_A_AWS_SECRET": "d",
+            "EVALGW_REGISTRY_URL": "postgresql://evalgw@127.0.0.1:5432/evalgw_registry",
         ]
         let configuration = try GatewayConfiguration.load(
             path: packageRoot.appendingPathComponent("config/multi-tenant.yaml").path, registry: .builtIn, environment: environment
@@ -171,5 +275,8 @@ import Testing
         #expect(configuration.databases[1].tables == ["agno_eval_runs", "agno_eval_runs_archive"])
         #expect(configuration.tokens.map(\.databases) == [["*"], ["tenant-a"], ["tenant-b"]])
         #expect(configuration.sigV4?.credentials.map(\.principal.databases) == [["tenant-a"]])
+        #expect(configuration.registry.adapter == "postgres")
+        #expect(try configuration.registry.options.string("schema") == "evalgw")
+        #expect(configuration.databases[1].rate == RateLimit(requestsPerSecond: 200, burst: 400))
     }
 }

@@ -25,6 +25,10 @@ public actor TenantRegistry {
     private let now: @Sendable () -> Int64
     private var version: Int64 = 0
     private let staleness = Mutex(false)
+    /// Syncs run one at a time: two interleaved at their suspension points could apply an older change
+    /// set after a newer one.
+    private var syncing = false
+    private var syncWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// A registry over the declared entries of `catalog` and the API entries of `store`.
     ///
@@ -66,6 +70,19 @@ public actor TenantRegistry {
     /// what it has and is marked stale.
     @discardableResult
     public func sync() async -> Bool {
+        while syncing {
+            await withCheckedContinuation { syncWaiters.append($0) }
+        }
+        syncing = true
+        let caughtUp = await catchUp()
+        syncing = false
+        let waiters = syncWaiters
+        syncWaiters = []
+        for waiter in waiters { waiter.resume() }
+        return caughtUp
+    }
+
+    private func catchUp() async -> Bool {
         do {
             let changes = try await store.changes(after: version)
             await apply(changes.entries)
