@@ -44,6 +44,9 @@ public struct MetricsExposition: Sendable {
     public let factory: PrometheusMetricsFactory
     /// Whether `/metrics` needs a bearer token (any configured token).
     public var requireToken: Bool
+    /// The HTTP request series, shared by the router and the connections (a request the router never
+    /// sees, such as one whose head cannot be read, is counted too).
+    public let requests: HTTPRequestMetrics
 
     /// A fresh registry.
     public init(requireToken: Bool = false) {
@@ -57,6 +60,7 @@ public struct MetricsExposition: Sendable {
         self.registry = registry
         self.factory = factory
         self.requireToken = requireToken
+        self.requests = HTTPRequestMetrics(factory: factory)
     }
 }
 

@@ -43,6 +43,8 @@ public struct AgnoErrorMiddleware: RouterMiddleware {
             }
         case let error as SigV4Rejection:
             return (AgnoError(.unauthorized, error.message), nil)
+        case let error as MalformedRequestError:
+            return (AgnoError(error.status, error.message), nil)
         case let error as StorageError:
             switch error {
             case .notFound(let message): return (AgnoError(.notFound, message), nil)
