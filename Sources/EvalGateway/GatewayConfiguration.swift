@@ -7,7 +7,7 @@ import Yams
 /// The gateway's configuration file (`config/gateway.yaml`), read and checked before anything opens.
 ///
 /// ```yaml
-/// server: { host: 127.0.0.1, port: 7070 }
+/// server: { host: 127.0.0.1, port: 7070, idle_timeout_seconds: 60, read_timeout_seconds: 30 }
 /// default_db: local            # optional
 /// databases:
 ///   - id: local
@@ -53,6 +53,8 @@ public struct GatewayConfiguration: Sendable {
     public var metricsRequireToken = false
     /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
     public var shutdownGraceSeconds = 30
+    /// How long idle keep-alive connections and slow requests are waited for.
+    public var connectionTimeouts = ConnectionTimeouts()
     /// The batch-evaluation runner and job naming (`batch`).
     public var batch = BatchConfiguration()
 
@@ -115,11 +117,17 @@ private struct ConfigReader {
         let top = try map(root, "(document)", allowed: ["server", "default_db", "databases", "auth", "limits", "logging", "metrics", "batch"])
 
         if let server = top["server"] {
-            let server = try map(server, "server", allowed: ["host", "port", "shutdown_grace_seconds"])
+            let server = try map(server, "server", allowed: ["host", "port", "shutdown_grace_seconds", "idle_timeout_seconds", "read_timeout_seconds"])
             if let host = server["host"] { configuration.host = try string(host, "server.host") }
             if let port = server["port"] { configuration.port = try integer(port, "server.port", in: 0...65535) }
             if let grace = server["shutdown_grace_seconds"] {
                 configuration.shutdownGraceSeconds = try integer(grace, "server.shutdown_grace_seconds", in: 0...3600)
+            }
+            if let value = server["idle_timeout_seconds"] {
+                configuration.connectionTimeouts.idle = .seconds(try integer(value, "server.idle_timeout_seconds", in: 1...86_400))
+            }
+            if let value = server["read_timeout_seconds"] {
+                configuration.connectionTimeouts.read = .seconds(try integer(value, "server.read_timeout_seconds", in: 1...3600))
             }
         }
 

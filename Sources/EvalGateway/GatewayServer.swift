@@ -44,7 +44,7 @@ public struct GatewayServer: Sendable {
         }
         return Application(
             router: buildGatewayRouter(services: services, batchEvaluations: configuration.batch.settings),
-            server: .gateway(metrics: services.metrics?.requests),
+            server: .gateway(timeouts: configuration.connectionTimeouts, metrics: services.metrics?.requests),
             configuration: .init(address: .hostname(host, port: port), serverName: "evalgw"),
             logger: services.logger
         )

@@ -57,12 +57,13 @@ struct TestGateway {
     /// Runs `body` with the port of a live server on loopback (the gateway's own HTTP/1 connections, as
     /// `evalgw serve` runs them) and a client of it.
     func testLive<T: Sendable>(
+        timeouts: ConnectionTimeouts = ConnectionTimeouts(),
         headLimits: RequestHeadLimits = RequestHeadLimits(),
         _ body: @escaping @Sendable (_ port: Int, _ client: any TestClientProtocol) async throws -> T
     ) async throws -> T {
         let app = Application(
             router: buildGatewayRouter(services: services),
-            server: .gateway(headLimits: headLimits, metrics: services.metrics?.requests),
+            server: .gateway(timeouts: timeouts, headLimits: headLimits, metrics: services.metrics?.requests),
             configuration: .init(address: .hostname("127.0.0.1", port: 0))
         )
         return try await app.test(.live) { client in try await body(try #require(client.port), client) }

@@ -53,6 +53,8 @@ public struct AgentCoreErrorMiddleware: RouterMiddleware {
             return (AgentCoreError(type: error.awsType, status: error.status, message: error.message), nil)
         case let error as MalformedRequestError:
             return (AgentCoreError(type: "ValidationException", status: error.status, message: error.message, reason: "CannotParse"), nil)
+        case let error as RequestReadTimeoutError:
+            return (AgentCoreError(type: "RequestTimeoutException", status: .requestTimeout, message: error.message), nil)
         case let error as BatchEvaluationError:
             switch error {
             case .idempotentParameterMismatch(let message):

@@ -18,6 +18,11 @@ import NIOHTTPTypes
 /// Either way the bytes that follow can no longer be framed, so the connection closes once the answer is
 /// written: the output is shut first and the input drained for a moment, so the answer is not lost to a
 /// reset while the client is still sending.
+///
+/// It also enforces the read timeout (``ConnectionTimeouts/read``): a head must arrive within it of its
+/// first byte, a body within it of the end of the head, or the connection is dropped — a route reading
+/// the body meets a ``RequestReadTimeoutError``. The timer is only set when a read ends with a request
+/// incomplete, so a request that arrives in one read costs none.
 final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -46,6 +51,7 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     static let lingerTime = TimeAmount.seconds(2)
 
     private let limits: RequestHeadLimits
+    private let readTimeout: Duration
     private let metrics: HTTPRequestMetrics?
     private let logger: Logger
     private var phase = Phase.awaitingHead
@@ -60,11 +66,15 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// The guard's own answer to a malformed head, written after the responses owed.
     private var rejection: (head: HTTPResponse, body: [UInt8])?
     private var lingerTimer: Scheduled<Void>?
+    /// When the head or body being read must be complete.
+    private var readDeadline: NIODeadline?
+    private var readTimer: Scheduled<Void>?
 
-    /// A guard for one connection whose decoder enforces `limits`; head rejections are counted in
-    /// `metrics`.
-    init(limits: RequestHeadLimits, metrics: HTTPRequestMetrics?, logger: Logger) {
+    /// A guard for one connection whose decoder enforces `limits` and whose requests must arrive within
+    /// `readTimeout`; head rejections are counted in `metrics`.
+    init(limits: RequestHeadLimits, readTimeout: Duration, metrics: HTTPRequestMetrics?, logger: Logger) {
         self.limits = limits
+        self.readTimeout = readTimeout
         self.metrics = metrics
         self.logger = logger
     }
@@ -79,6 +89,7 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             guard bytes.readableBytes > 0 else { return true }
             phase = .readingHead
             headStartedAt = .now()
+            readDeadline = headStartedAt + TimeAmount(readTimeout)
             headStart.removeAll(keepingCapacity: true)
             capture(bytes)
         case .readingHead:
@@ -105,18 +116,27 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             guard phase == .awaitingHead || phase == .readingHead else { return }
             phase = .readingBody
             headStart.removeAll(keepingCapacity: true)
+            readDeadline = .now() + TimeAmount(readTimeout)
             responsesOwed += 1
         case .body:
             guard phase == .readingBody else { return }
         case .end:
             guard phase == .readingBody else { return }
             phase = .awaitingHead
+            stopReadTimer()
         }
         context.fireChannelRead(data)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if phase == .lingering { context.read() }
+        switch phase {
+        case .readingHead, .readingBody:
+            if readTimer == nil, let readDeadline { startReadTimer(until: readDeadline, context: context) }
+        case .lingering:
+            context.read()
+        case .awaitingHead, .failed:
+            break
+        }
         context.fireChannelReadComplete()
     }
 
@@ -134,6 +154,7 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         logger.debug("malformed request", metadata: ["status": .stringConvertible(malformed.status.code), "error": .string(String(describing: error))])
         let inBody = phase == .readingBody
         phase = .failed
+        stopReadTimer()
         closeWhenAnswered = true
         if inBody {
             // The request's route answers when it reads the body; if it has answered already, the
@@ -161,12 +182,48 @@ final class HTTPRequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        lingerTimer?.cancel()
-        lingerTimer = nil
+        stopTimers()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        stopTimers()
+    }
+
+    // MARK: - Read timeout
+
+    private func startReadTimer(until deadline: NIODeadline, context: ChannelHandlerContext) {
+        readTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.readTimer = nil
+            self.readTimerFired(context: context)
+        }
+    }
+
+    private func readTimerFired(context: ChannelHandlerContext) {
+        guard let readDeadline, phase == .readingHead || phase == .readingBody else { return }
+        guard NIODeadline.now() >= readDeadline else {
+            // The head arrived meanwhile and its body has a later deadline.
+            startReadTimer(until: readDeadline, context: context)
+            return
+        }
+        logger.debug(
+            "request not received in time, closing the connection",
+            metadata: ["part": .string(phase == .readingHead ? "head" : "body"), "timeout": .stringConvertible(readTimeout)]
+        )
+        if phase == .readingBody { context.fireErrorCaught(RequestReadTimeoutError(timeout: readTimeout)) }
+        phase = .failed
+        self.readDeadline = nil
+        context.close(promise: nil)
+    }
+
+    private func stopReadTimer() {
+        readDeadline = nil
+        readTimer?.cancel()
+        readTimer = nil
+    }
+
+    private func stopTimers() {
+        stopReadTimer()
         lingerTimer?.cancel()
         lingerTimer = nil
     }

@@ -33,6 +33,7 @@ public struct AgnoError: Error, Sendable {
         case 403: "FORBIDDEN"
         case 404: "NOT_FOUND"
         case 405: "METHOD_NOT_ALLOWED"
+        case 408: "REQUEST_TIMEOUT"
         case 409: "CONFLICT"
         case 413: "PAYLOAD_TOO_LARGE"
         case 422: "VALIDATION_ERROR"

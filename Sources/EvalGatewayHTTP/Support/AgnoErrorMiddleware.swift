@@ -45,6 +45,8 @@ public struct AgnoErrorMiddleware: RouterMiddleware {
             return (AgnoError(.unauthorized, error.message), nil)
         case let error as MalformedRequestError:
             return (AgnoError(error.status, error.message), nil)
+        case let error as RequestReadTimeoutError:
+            return (AgnoError(.requestTimeout, error.message), nil)
         case let error as StorageError:
             switch error {
             case .notFound(let message): return (AgnoError(.notFound, message), nil)
