@@ -41,6 +41,28 @@ import Testing
         }
     }
 
+    /// A database outside the token's set fails exactly as an unknown one, before its tables are looked at.
+    @Test func aForeignDatabaseIsNotFoundLikeAnUnknownOne() throws {
+        let token = AccessToken(name: "a-only", secret: "s", scopes: [.admin], databases: ["a"])
+        let catalog = catalog(["a", "b"], default: "b")
+        #expect(try catalog.resolve(databaseID: "a", table: "archive", for: token).database.id == "a")
+        for table in [nil, "runs", "nope"] {
+            #expect(throws: ResolutionError.notFound("No database found with id 'b'")) {
+                try catalog.resolve(databaseID: "b", table: table, for: token)
+            }
+            #expect(throws: ResolutionError.notFound("No database found with id 'c'")) {
+                try catalog.resolve(databaseID: "c", table: table, for: token)
+            }
+        }
+        // Without a db_id, the default is not picked for a token that may not touch it.
+        #expect(throws: ResolutionError.badRequest("The db_id query parameter is required when using multiple databases")) {
+            try catalog.resolve(databaseID: nil, table: nil, for: token)
+        }
+        #expect(try catalog.resolve(databaseID: nil, table: nil, for: nil).database.id == "b")
+        let everything = AccessToken(name: "all", secret: "t", scopes: [.read], databases: ["*"])
+        #expect(try catalog.resolve(databaseID: "b", table: "runs", for: everything).database.id == "b")
+    }
+
     @Test func rule4OnlyRegisteredTables() throws {
         #expect(try catalog(["a"]).resolve(databaseID: "a", table: "archive").table == "archive")
         #expect(throws: ResolutionError.notFound("No database with id 'a' has table 'Runs'")) {

@@ -4,7 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// Bearer tokens: 401 without or with a wrong token, 403 outside scope or tenant, /health open.
+/// Bearer tokens: 401 without or with a wrong token, 403 outside scope, 404 outside tenant (as for an
+/// unknown database), /health open.
 @Suite struct AuthTests {
     static let tokens = [
         AccessToken(name: "reader", secret: "read-token", scopes: [.read], databases: ["*"]),
@@ -53,10 +54,11 @@ import Testing
             let own = try await client.send(.post, "/eval-runs?db_id=scratch", json: #"{"eval_type":"accuracy","eval_data":{}}"#, headers: bearer("tenant-token"))
             #expect(own.status == .created)
             let other = try await client.send(.get, "/eval-runs?db_id=local", headers: bearer("tenant-token"))
-            #expect(other.status == .forbidden)
-            #expect(other.detail == "This token may not access database 'local'")
+            #expect(other.status == .notFound)
+            #expect(other.detail == "No database found with id 'local'")
             let unknown = try await client.send(.get, "/eval-runs?db_id=ghost", headers: bearer("tenant-token"))
             #expect(unknown.status == .notFound)
+            #expect(unknown.detail == "No database found with id 'ghost'")
         }
     }
 

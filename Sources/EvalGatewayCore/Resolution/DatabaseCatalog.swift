@@ -64,28 +64,34 @@ public struct DatabaseCatalog: Sendable {
     /// The database registered under `id` (case-sensitive).
     public func database(id: String) -> RegisteredDatabase? { byID[id] }
 
-    /// Resolves a request's `db_id` and `table` query parameters (an empty string counts as absent):
+    /// Resolves a request's `db_id` and `table` query parameters (an empty string counts as absent) for a
+    /// caller that may touch only the databases of `token` (`nil`: every database):
     /// 1. a `table` without a `db_id` is refused;
     /// 2. without a `db_id`, the only database, else the configured default, else refused;
     /// 3. an unknown `db_id` is not found;
     /// 4. a `table` must be one registered for that database.
-    public func resolve(databaseID rawDatabaseID: String?, table rawTable: String?) throws(ResolutionError) -> ResolvedTable {
+    ///
+    /// A database outside the token's set is answered exactly as an unknown one — the same error, before
+    /// its tables are looked at — so a token learns nothing of other tenants' databases, not even that
+    /// they exist. Without a `db_id`, a database the token may not touch is never picked for it.
+    public func resolve(databaseID rawDatabaseID: String?, table rawTable: String?, for token: AccessToken? = nil) throws(ResolutionError) -> ResolvedTable {
         let databaseID = rawDatabaseID.flatMap { $0.isEmpty ? nil : $0 }
         let table = rawTable.flatMap { $0.isEmpty ? nil : $0 }
+        let isVisible = { (id: String) in token?.mayAccess(databaseID: id) ?? true }
 
         guard let databaseID else {
             if table != nil {
                 throw .badRequest("The db_id query parameter is required when passing a table")
             }
-            if databases.count == 1 {
+            if databases.count == 1, isVisible(databases[0].id) {
                 return ResolvedTable(database: databases[0], table: databases[0].configuration.defaultTable)
             }
-            if let defaultDatabaseID, let database = byID[defaultDatabaseID] {
+            if let defaultDatabaseID, isVisible(defaultDatabaseID), let database = byID[defaultDatabaseID] {
                 return ResolvedTable(database: database, table: database.configuration.defaultTable)
             }
             throw .badRequest("The db_id query parameter is required when using multiple databases")
         }
-        guard let database = byID[databaseID] else {
+        guard isVisible(databaseID), let database = byID[databaseID] else {
             throw .notFound("No database found with id '\(databaseID)'")
         }
         guard let table else {
