@@ -51,6 +51,7 @@ enum OpenAPIDocument {
       "get": {
         "operationId": "ready",
         "summary": "Readiness: every registered database answers a ping within 2 seconds",
+        "description": "Without a token, or with one that lacks admin, only the overall status; an admin token (or an open gateway) also gets each database's state.",
         "security": [],
         "responses": {
           "200": {
@@ -64,7 +65,7 @@ enum OpenAPIDocument {
             }
           },
           "503": {
-            "description": "Some database did not answer (named in detail and databases)",
+            "description": "Some database did not answer (named in detail and databases, for an admin)",
             "content": {
               "application/json": {
                 "schema": {
@@ -2301,8 +2302,7 @@ enum OpenAPIDocument {
       "Readiness": {
         "type": "object",
         "required": [
-          "status",
-          "databases"
+          "status"
         ],
         "properties": {
           "status": {
@@ -2314,7 +2314,7 @@ enum OpenAPIDocument {
           },
           "databases": {
             "type": "object",
-            "description": "Each database id and whether it answered",
+            "description": "Each database id and whether it answered (admin only)",
             "additionalProperties": {
               "type": "string",
               "enum": [
@@ -2325,7 +2325,7 @@ enum OpenAPIDocument {
           },
           "detail": {
             "type": "string",
-            "description": "When not ready: the databases that did not answer"
+            "description": "When not ready: the databases that did not answer (admin only)"
           },
           "error_code": {
             "type": "string",
