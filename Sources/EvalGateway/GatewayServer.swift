@@ -16,7 +16,9 @@ public struct GatewayServer: Sendable {
 
     /// Opens every configured database through `registry`. With metrics on, they are recorded into a
     /// registry of this server's own (`services.metrics`), which `serve` also bootstraps globally.
-    public init(configuration: GatewayConfiguration, registry: AdapterRegistry, logger: Logger) async throws {
+    /// Cursors are sealed with `cursorKey` (32 bytes or more): every gateway of a fleet must be given the
+    /// same one; `nil` takes ``fleetCursorKey()``.
+    public init(configuration: GatewayConfiguration, registry: AdapterRegistry, logger: Logger, cursorKey: [UInt8]? = nil) async throws {
         let metrics = configuration.metricsEnabled ? MetricsExposition(requireToken: configuration.metricsRequireToken) : nil
         let catalog = try await DatabaseCatalog.open(
             configuration.databases,
@@ -31,8 +33,21 @@ public struct GatewayServer: Sendable {
             access: AccessPolicy(tokens: configuration.tokens, sigV4: configuration.sigV4),
             limits: configuration.limits,
             metrics: metrics,
+            cursors: CursorAuthenticator(key: cursorKey ?? Self.fleetCursorKey()),
             logger: logger
         )
+    }
+
+    /// The key that seals the gateway's opaque cursors (`nextToken`), which every gateway of a fleet must
+    /// share so that a cursor one of them issues is accepted by the others.
+    ///
+    /// The fleet's shared key belongs in the tenant registry store (created there on first start); this is
+    /// the one place it plugs in. Until then each process draws a random key at start — nothing derived
+    /// or guessable — so a cursor is accepted only by the gateway that issued it (another instance, or
+    /// this one after a restart, answers it 400 and the client lists from the start again).
+    static func fleetCursorKey() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     /// The HTTP application, bound to `host`:`port` (the configuration's by default).

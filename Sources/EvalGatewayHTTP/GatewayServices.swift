@@ -2,8 +2,8 @@ public import EvalGatewayCore
 public import Logging
 public import Prometheus
 
-/// What the HTTP surfaces share: the databases, the access policy, the request limits, the clock and the
-/// logger.
+/// What the HTTP surfaces share: the databases, the access policy, the request limits, the cursor key,
+/// the clock and the logger.
 public struct GatewayServices: Sendable {
     /// The registered databases and the resolution rules.
     public var catalog: DatabaseCatalog
@@ -17,6 +17,9 @@ public struct GatewayServices: Sendable {
     public var metrics: MetricsExposition?
     /// The wall clock, in epoch seconds, that SigV4-signed requests' dates are checked against.
     public var now: @Sendable () -> Int64
+    /// Seals and opens the opaque cursors clients carry between pages (`nextToken`). Gateways that serve
+    /// the same databases must share its key, so a cursor one of them issues works on the others.
+    public var cursors: CursorAuthenticator
 
     /// Bundles the services.
     public init(
@@ -24,6 +27,7 @@ public struct GatewayServices: Sendable {
         access: AccessPolicy,
         limits: RequestLimits = RequestLimits(),
         metrics: MetricsExposition? = nil,
+        cursors: CursorAuthenticator = .random(),
         logger: Logger,
         now: @escaping @Sendable () -> Int64 = Timestamp.now
     ) {
@@ -31,6 +35,7 @@ public struct GatewayServices: Sendable {
         self.access = access
         self.limits = limits
         self.metrics = metrics
+        self.cursors = cursors
         self.logger = logger
         self.now = now
     }
