@@ -40,7 +40,7 @@ public struct MalformedRequestError: Error, Sendable, Equatable {
         case .invalidContentLength, .unexpectedContentLength:
             self.init(message: "Malformed HTTP request: the Content-Length header is not valid")
         case .lfExpected, .invalidConstant, .strictModeAssertion:
-            self.init(message: "Malformed HTTP request: a line or a chunk does not end where its framing says")
+            self.init(message: "Malformed HTTP request: a chunk is longer than its size, or a line lacks its CRLF")
         case .invalidMethod:
             self.init(message: "Malformed HTTP request: the method is not valid")
         case .invalidURL:
