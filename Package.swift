@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -134,7 +135,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EvalGatewayCoreTests", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "EvalGatewayCoreTests", dependencies: ["EvalGatewayCore", "MemoryAdapter"], swiftSettings: swiftSettings),
         .testTarget(name: "MemoryAdapterTests", dependencies: ["MemoryAdapter", "AdapterConformance"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteAdapterTests", dependencies: ["SQLiteAdapter", "AdapterConformance", "CSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresAdapterTests", dependencies: ["PostgresAdapter", "AdapterConformance"], swiftSettings: swiftSettings),

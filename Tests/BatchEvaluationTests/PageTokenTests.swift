@@ -40,7 +40,7 @@ import Testing
 
     /// Runs `body` with a client of a gateway over `databases` whose cursor key is `key`.
     static func gateway<T: Sendable>(_ databases: [RegisteredDatabase], key: [UInt8], _ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
-        let services = GatewayServices(catalog: DatabaseCatalog(databases: databases), access: AccessPolicy(tokens: []), cursors: CursorAuthenticator(key: key), logger: Logger(label: "test"))
+        let services = GatewayServices(catalog: DatabaseCatalog(databases: databases), cursors: CursorAuthenticator(key: key), logger: Logger(label: "test"))
         return try await Application(router: buildGatewayRouter(services: services)).test(.router, body)
     }
 

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MemoryAdapter
+import PostgresAdapter
 import SQLiteAdapter
 import Testing
 
@@ -21,7 +22,9 @@ struct TestGateway {
         extraTables: [String] = [],
         extra: [RegisteredDatabase] = [],
         only: Set<String>? = nil,
-        metrics: MetricsExposition? = nil
+        metrics: MetricsExposition? = nil,
+        registryStore: (any RegistryStore)? = nil,
+        throttle: RequestThrottle = RequestThrottle()
     ) async throws -> TestGateway {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-http-\(UUID().uuidString).sqlite").path
         let tables = ["agno_eval_runs"] + extraTables
@@ -40,13 +43,22 @@ struct TestGateway {
             databases = databases.map { database in
                 RegisteredDatabase(
                     configuration: database.configuration,
-                    store: InstrumentedEvalRunStore(database.store, databaseID: database.id, adapter: database.adapter, factory: metrics.factory)
+                    store: TenantStore(database.store, databaseID: database.id, adapter: database.adapter, factory: metrics.factory)
                 )
             }
         }
+        let catalog = DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID, tokens: tokens.map { RegisteredToken(token: $0) })
+        var registry: TenantRegistry?
+        if let registryStore {
+            let adapters = AdapterRegistry([MemoryAdapter(), SQLiteAdapter(), PostgresAdapter()])
+            let storeMetrics = metrics.map { StoreMetricsProvider(factory: $0.factory) }
+            registry = TenantRegistry(catalog: catalog, store: registryStore, adapters: adapters, metrics: storeMetrics, logger: Logger(label: "test"))
+            await registry?.sync()
+        }
         let services = GatewayServices(
-            catalog: DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID),
-            access: AccessPolicy(tokens: tokens),
+            catalog: catalog,
+            registry: registry,
+            throttle: throttle,
             limits: limits,
             metrics: metrics,
             logger: Logger(label: "test")

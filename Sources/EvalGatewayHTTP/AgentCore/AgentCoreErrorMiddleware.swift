@@ -55,6 +55,8 @@ public struct AgentCoreErrorMiddleware: RouterMiddleware {
             return (AgentCoreError(type: "ValidationException", status: error.status, message: error.message, reason: "CannotParse"), nil)
         case let error as RequestReadTimeoutError:
             return (AgentCoreError(type: "RequestTimeoutException", status: .requestTimeout, message: error.message), nil)
+        case let error as ThrottledError:
+            return (AgentCoreError(type: "ThrottlingException", status: .tooManyRequests, message: error.message, retryAfter: error.retryAfterSeconds), nil)
         case let error as BatchEvaluationError:
             switch error {
             case .idempotentParameterMismatch(let message):

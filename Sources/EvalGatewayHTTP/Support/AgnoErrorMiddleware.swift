@@ -47,6 +47,15 @@ public struct AgnoErrorMiddleware: RouterMiddleware {
             return (AgnoError(error.status, error.message), nil)
         case let error as RequestReadTimeoutError:
             return (AgnoError(.requestTimeout, error.message), nil)
+        case let error as ThrottledError:
+            return (AgnoError(.tooManyRequests, error.message, retryAfter: error.retryAfterSeconds), nil)
+        case let error as ConfigurationError:
+            return (AgnoError.validation(ValidationIssue(configuration: error)), nil)
+        case let error as RegistryError:
+            switch error {
+            case .declared: return (AgnoError(.conflict, error.message), nil)
+            case .unreachable, .invalidName: return (AgnoError(.unprocessableContent, error.message), nil)
+            }
         case let error as StorageError:
             switch error {
             case .notFound(let message): return (AgnoError(.notFound, message), nil)
