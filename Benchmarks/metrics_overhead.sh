@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
 SECONDS_PER_RUN=${2:-10}
-command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
+command -v wrk >/dev/null || { echo "metrics_overhead.sh: missing wrk — install it with: apt-get install -y wrk" >&2; exit 1; }
 swift build -c release --product evalgw >/dev/null
 BIN=$(swift build -c release --show-bin-path)/evalgw
 WORK=$(mktemp -d /tmp/evalgw-metrics-overhead.XXXXXX)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# EvalGateway benchmark suite (DESIGN §8, issue 7). See Benchmarks/README.md.
+# EvalGateway benchmark suite: the gateway next to its backends' own limits. See Benchmarks/README.md.
 #
 #   Benchmarks/run.sh [--smoke|--quick|--full] [--postgres-url URL | --postgres-local] [--with-agno]
 #                     [--bin PATH] [--duration S] [--seed N] [--connections C] [--out FILE] [--keep]
@@ -76,23 +76,25 @@ log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------
-# Tools, installed by package name when missing (Debian).
-APT_UPDATED=0
-apt_install() {
-    if [ "$(id -u)" != 0 ]; then die "missing $*: install with: sudo apt-get install -y $*"; fi
-    if [ "$APT_UPDATED" = 0 ]; then apt-get update -qq >&2 || true; APT_UPDATED=1; fi
-    log "installing $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+# Tools. The script installs nothing (.ci/run and the README do): it names the Debian packages that
+# are missing and stops.
+MISSING=""
+need() { # need COMMAND PACKAGE: note PACKAGE as missing unless COMMAND is on the PATH
+    command -v "$1" >/dev/null 2>&1 || MISSING="$MISSING $2"
 }
-need() { # need COMMAND PACKAGE
-    command -v "$1" >/dev/null 2>&1 || apt_install "$2"
+need_file() { # need_file PATH PACKAGE
+    [ -e "$1" ] || MISSING="$MISSING $2"
+}
+require_needed() { # stop when anything noted by need/need_file is missing
+    [ -z "$MISSING" ] || die "missing Debian packages:$MISSING — install them with: apt-get install -y$MISSING"
 }
 need wrk wrk
 need sqlite3 sqlite3
 need curl curl
 need cc gcc
 need awk gawk
-[ -f /usr/include/sqlite3.h ] || apt_install libsqlite3-dev
+need_file /usr/include/sqlite3.h libsqlite3-dev
+require_needed
 
 BUSY_SEEN=0
 if pgrep -f swift-build >/dev/null 2>&1; then

@@ -15,8 +15,9 @@ agno_install() {
         return 0
     fi
     need python3 python3
+    require_needed
     log "Agno: installing agno[os,sqlite,postgres]==$AGNO_VERSION into $AGNO_VENV (PyPI)"
-    python3 -m venv "$AGNO_VENV" >&2 || { apt_install python3-venv; python3 -m venv "$AGNO_VENV" >&2; }
+    python3 -m venv "$AGNO_VENV" >&2 || die "python3 -m venv failed: install the Debian package python3-venv (apt-get install -y python3-venv)"
     # openai: an Agent falls back to an OpenAI model at construction; the peer never calls a model.
     "$AGNO_VENV/bin/pip" install -q "agno[os,sqlite,postgres]==$AGNO_VERSION" uvicorn openai >&2
 }

@@ -28,7 +28,8 @@ PG_DUR=${PG_DURATION:-$([ "$MODE" = full ] && echo "$DUR" || { [ "$MODE" = smoke
 pg_psql() { PGOPTIONS='-c search_path=ai' psql "$PG_URL" -v ON_ERROR_STOP=1 -qAtX "$@"; }
 
 start_local_postgres() {
-    [ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] || apt_install postgresql
+    need_file "${PG_BIN:-/nonexistent}/initdb" postgresql
+    require_needed
     PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
     local pgport
     pgport=$(for p in $(seq 15500 15600); do
@@ -120,6 +121,7 @@ postgres_suite() {
 
     need psql postgresql-client
     need pgbench postgresql-contrib
+    require_needed
     [ "$PG_LOCAL" = 1 ] && [ -z "$PG_URL" ] && start_local_postgres
     pg_psql -c 'SELECT 1' >/dev/null 2>&1 || {
         log "Postgres: skipped (cannot connect to $PG_URL)"

@@ -1,6 +1,6 @@
 import EvalGatewayCore
 
-/// The storage contract (DESIGN §5) as named, executable checks.
+/// The storage contract (``EvalRunStore`` and ``BatchEvaluationStore``) as named, executable checks.
 ///
 /// Any adapter — in this package or another — runs the suite by handing it a ``ConformanceTarget``.
 /// Each check gets a fresh store over tables of its own and reports passed, failed (with what went

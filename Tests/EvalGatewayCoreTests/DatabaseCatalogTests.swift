@@ -1,7 +1,8 @@
 import EvalGatewayCore
 import Testing
 
-/// The resolution rules of DESIGN §3, one by one, on the catalog itself.
+/// The `db_id`/`table` resolution rules, one by one, on the catalog itself: a table needs a database; no
+/// database picks the only one or the default; an unknown database or an unregistered table is not found.
 @Suite struct DatabaseCatalogTests {
     struct NoStore: EvalRunStore {
         func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage { EvalRunPage(runs: [], totalCount: 0) }

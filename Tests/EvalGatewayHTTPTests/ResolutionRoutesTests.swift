@@ -5,7 +5,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// `db_id` / `table` resolution through the real router (DESIGN §3), with the exact messages.
+/// `db_id` / `table` resolution through the real router (a table needs a database; no database picks the only
+/// one or the default; an unknown database or table is a 404), with the exact messages.
 @Suite struct ResolutionRoutesTests {
     @Test func tableWithoutDatabaseIsBadRequest() async throws {
         try await TestGateway.make().test { client in

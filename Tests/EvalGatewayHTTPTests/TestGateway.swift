@@ -10,7 +10,8 @@ import SQLiteAdapter
 import Testing
 
 /// A gateway over real adapters (a memory database `scratch` and an SQLite file `local`, unless told
-/// otherwise), driven through the real router.
+/// otherwise), driven through the real router. `sigV4` turns on SigV4 verification against the clock
+/// `now` (epoch seconds).
 struct TestGateway {
     let services: GatewayServices
 
@@ -23,8 +24,10 @@ struct TestGateway {
         extra: [RegisteredDatabase] = [],
         only: Set<String>? = nil,
         metrics: MetricsExposition? = nil,
-        registryStore: (any RegistryStore)? = nil,
-        throttle: RequestThrottle = RequestThrottle()
+        registryStore: (any RegistryStore)? = MemoryRegistryStore(),
+        throttle: RequestThrottle = RequestThrottle(),
+        sigV4: SigV4Configuration? = nil,
+        now: @escaping @Sendable () -> Int64 = Timestamp.now
     ) async throws -> TestGateway {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-http-\(UUID().uuidString).sqlite").path
         let tables = ["agno_eval_runs"] + extraTables
@@ -47,7 +50,7 @@ struct TestGateway {
                 )
             }
         }
-        let catalog = DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID, tokens: tokens.map { RegisteredToken(token: $0) })
+        let catalog = DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID, tokens: tokens.map { RegisteredToken(token: $0) }, sigV4: sigV4)
         var registry: TenantRegistry?
         if let registryStore {
             let adapters = AdapterRegistry([MemoryAdapter(), SQLiteAdapter(), PostgresAdapter()])
@@ -61,7 +64,8 @@ struct TestGateway {
             throttle: throttle,
             limits: limits,
             metrics: metrics,
-            logger: Logger(label: "test")
+            logger: Logger(label: "test"),
+            now: now
         )
         return TestGateway(services: services)
     }
@@ -81,10 +85,10 @@ struct TestGateway {
         return try await app.test(.live) { client in try await body(try #require(client.port), client) }
     }
 
-    /// Runs `body` with a client of the router.
+    /// Runs `body` with a client of the router that checks every answer against `openapi.json`.
     func test<T>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         let app = Application(router: buildGatewayRouter(services: services))
-        return try await app.test(.router, body)
+        return try await app.test(.router) { client in try await body(ContractCheckingClient(client)) }
     }
 }
 
@@ -116,4 +120,11 @@ extension TestResponse {
 
     /// The body's `error_code`.
     var errorCode: String? { object["error_code"] as? String }
+
+    /// The AWS error name, from the header, checked against the body's `__type`.
+    var awsErrorType: String? {
+        let header = headers[.xAmznErrorType]
+        #expect(header == object["__type"] as? String, "x-amzn-ErrorType and __type differ")
+        return header
+    }
 }

@@ -1,7 +1,7 @@
 import EvalGatewayCore
 
 /// Batch-evaluation jobs: records, unique names, `clientToken` idempotency, the newest-first listing,
-/// stop requests and the conditional delete (DESIGN §4, §5). Each job check runs only on a store that
+/// stop requests and the conditional delete (terminal jobs only, in one step). Each job check runs only on a store that
 /// keeps jobs, and looks only at jobs named with its own random suffix.
 enum BatchEvaluationChecks {
     static let all: [ConformanceCheck] = [

@@ -1,7 +1,7 @@
 import EvalGatewayCore
 
 /// Batch-evaluation jobs under concurrency: a delete never removes a job that is not terminal, however
-/// it races stops and runner updates (DESIGN §5). What this catches is a delete that does not check the
+/// it races stops and runner updates. What this catches is a delete that does not check the
 /// state, and a stop or finish that is not atomic; a check-then-delete store would still pass, because a
 /// terminal job never changes state again — that atomicity is each adapter's own (one statement).
 enum BatchEvaluationRaceChecks {

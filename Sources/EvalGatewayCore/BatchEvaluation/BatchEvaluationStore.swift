@@ -1,4 +1,4 @@
-/// The storage contract for batch-evaluation jobs (DESIGN §4, §5), kept by every adapter that runs jobs.
+/// The storage contract for batch-evaluation jobs, kept by every adapter that runs jobs.
 ///
 /// One job store belongs to one registered database, next to its eval-runs tables, so that job state
 /// lives in the backend and any gateway instance can serve and run any job. Every operation is one

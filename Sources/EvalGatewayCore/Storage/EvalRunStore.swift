@@ -1,4 +1,4 @@
-/// The storage contract every adapter keeps (DESIGN §5).
+/// The storage contract every adapter keeps: the same observable result for the same calls, whatever the backend.
 ///
 /// One store is one registered database. Tables are named by the caller and have already been checked
 /// against the database's registered tables: a store may rely on `table` being one of the names it was

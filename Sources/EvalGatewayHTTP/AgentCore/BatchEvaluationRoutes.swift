@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The AgentCore batch-evaluation surface (DESIGN §4): Start, Get, List, Stop and Delete, wire
+/// The AgentCore batch-evaluation surface: Start, Get, List, Stop and Delete, wire
 /// compatible with boto3's `bedrock-agentcore` client.
 ///
 /// The group has its own error middleware (AWS errors) around the authentication middleware (bearer

@@ -7,8 +7,9 @@ import NIOCore
 
 /// The Agno AgentOS `/eval-runs` surface: list, get, bulk delete, rename, create.
 ///
-/// Every handler runs the checks in the order of DESIGN §3: authentication (middleware), then the
-/// request's own validation, then `db_id`/`table` resolution, then the token's tenant check.
+/// Every handler runs the checks in one order, so that a request learns nothing about a database before
+/// it is allowed to: authentication (middleware), then the request's own validation, then `db_id`/`table`
+/// resolution, then the token's tenant check.
 struct EvalRunRoutes: Sendable {
     let services: GatewayServices
 

@@ -21,7 +21,7 @@ struct OpsRoutes: Sendable {
         }
         router.get("ready", use: ready)
         router.get("openapi.json") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: OpenAPIDocument.json))
         }
         if let metrics = services.metrics {
             let group = router.group("metrics")
@@ -39,14 +39,15 @@ struct OpsRoutes: Sendable {
         }
     }
 
-    /// Pings every backend in use at once, each with a short timeout (a database nothing has used since
-    /// start is not opened for it): 200 `{"status":"ready"}` when all answer, else 503
-    /// `{"status":"not_ready"}`. Database ids are often tenant names, so only a token with `admin` (or
-    /// anyone, when the gateway is open) also gets the detail: which databases did not answer, every
-    /// database's state, and `registry`, whether the registry store was reachable at the last check
-    /// (`stale`: the gateway serves its last known registry).
+    /// Pings the declared databases and every other one in use at once, each with a short timeout (a
+    /// database registered through the API that nothing has used since start is not opened for it):
+    /// 200 `{"status":"ready"}` when all answer, else 503 `{"status":"not_ready"}`. Database ids are often
+    /// tenant names, so only a token with `admin` (or anyone, when the gateway is open) also gets the
+    /// detail: which databases did not answer, every database's state, and `registry`, whether the
+    /// registry store was reachable at the last check (`stale`: the gateway serves its last known
+    /// registry).
     @Sendable func ready(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let inUse = services.catalog.databases.filter { ($0.store as? TenantStore)?.hasBeenUsed ?? true }
+        let inUse = services.catalog.databases.filter { $0.source == .config || (($0.store as? TenantStore)?.hasBeenUsed ?? true) }
         let failing = await withTaskGroup(of: String?.self) { group in
             for database in inUse {
                 group.addTask {

@@ -15,13 +15,14 @@ import Testing
         let gateway = try await TestGateway.make()
         try await gateway.testLive(timeouts: ConnectionTimeouts(idle: .milliseconds(600), read: .seconds(10))) { port, _ in
             try await RawConnection.with(port: port) { connection in
+                // The connection was last active no earlier than this: it may not close before 600 ms after.
+                let sent = ContinuousClock.now
                 try await connection.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
                 #expect(try await connection.readResponse()?.status == 200)
-                let answered = ContinuousClock.now
                 #expect(try await connection.readUntilClosed(timeout: .seconds(10)).isEmpty)
                 #expect(connection.closedByServer, "an idle keep-alive connection stayed open")
-                let idle = ContinuousClock.now - answered
-                #expect(idle >= .milliseconds(500) && idle < .seconds(10), "closed after \(idle)")
+                let idle = ContinuousClock.now - sent
+                #expect(idle >= .milliseconds(600) && idle < .seconds(10), "closed after \(idle)")
             }
             try await RawConnection.with(port: port) { connection in
                 _ = try await connection.readUntilClosed(timeout: .seconds(10))
@@ -65,14 +66,14 @@ import Testing
     /// between requests, or between the parts of one head, is served.
     @Test func pausesBetweenRequestsAreNotReadTime() async throws {
         let gateway = try await TestGateway.make()
-        try await gateway.testLive(timeouts: ConnectionTimeouts(idle: .seconds(30), read: .milliseconds(1500))) { port, _ in
+        try await gateway.testLive(timeouts: ConnectionTimeouts(idle: .seconds(30), read: .seconds(2))) { port, _ in
             try await RawConnection.with(port: port) { connection in
                 for _ in 0..<2 {
                     try await connection.send("GET /health HTTP/1.1\r\n")
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: .milliseconds(50))
                     try await connection.send("Host: x\r\n\r\n")
                     #expect(try await connection.readResponse()?.status == 200)
-                    try await Task.sleep(for: .milliseconds(1800))
+                    try await Task.sleep(for: .milliseconds(2500))
                 }
             }
         }

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MemoryAdapter
 import Testing
 
 /// AWS SigV4 verification (`auth.sigv4`): known-answer vectors produced by botocore, then the rejections
@@ -77,12 +78,16 @@ import Testing
         SigV4Credential(accessKeyID: keyID, secretAccessKey: secret, scopes: scopes, databases: databases)
     }
 
-    /// A gateway whose clock reads `offset` seconds after the vectors' time.
+    /// A gateway over one in-memory database `db`; with `sigV4`, whose clock reads `offset` seconds after
+    /// the vectors' time.
     static func gateway(
-        _ credentials: [SigV4Credential] = [credential()], region: String? = nil, tokens: [AccessToken] = [], offset: Int64 = 60
-    ) async throws -> BatchTestGateway {
-        try await BatchTestGateway.make(
-            .memory, tokens: tokens, sigV4: SigV4Configuration(credentials: credentials, region: region), now: { vectorTime + offset }
+        _ credentials: [SigV4Credential] = [credential()], region: String? = nil, tokens: [AccessToken] = [], offset: Int64 = 60, sigV4: Bool = true
+    ) async throws -> TestGateway {
+        let tables = ["agno_eval_runs", "other_runs"]
+        let database = RegisteredDatabase(configuration: DatabaseConfiguration(id: "db", adapter: "memory", tables: tables), store: MemoryEvalRunStore(tables: tables))
+        return try await TestGateway.make(
+            tokens: tokens, extra: [database], only: ["db"],
+            sigV4: sigV4 ? SigV4Configuration(credentials: credentials, region: region) : nil, now: { vectorTime + offset }
         )
     }
 
@@ -279,14 +284,14 @@ import Testing
             #expect(try await client.send(.get, Self.base, headers: TestSigner().headers(.get, Self.base)).status == .ok)
         }
         // Tokens but no SigV4: a signed request is refused with a sentence saying so.
-        try await BatchTestGateway.make(.memory, tokens: [token]).test { client async throws in
+        try await Self.gateway(tokens: [token], sigV4: false).test { client async throws in
             let signed = try await client.send(.get, Self.base, headers: TestSigner(time: Timestamp.now()).headers(.get, Self.base))
             #expect(signed.status == .unauthorized)
             #expect(signed.awsErrorType == "UnauthorizedException")
             #expect((signed.object["message"] as? String)?.contains("does not accept AWS SigV4 signatures") == true)
         }
         // An open gateway lets a signed request through unchecked, as before.
-        try await BatchTestGateway.make(.memory).test { client async throws in
+        try await Self.gateway(sigV4: false).test { client async throws in
             #expect(try await client.send(.get, Self.base, headers: TestSigner(secret: "anything").headers(.get, Self.base)).status == .ok)
         }
     }
