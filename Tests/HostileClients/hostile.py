@@ -366,6 +366,9 @@ def cross_tenant(client):
             ("GET", f"/evaluations/batch-evaluate/{job}?db_id={{db}}", None),
             ("POST", f"/evaluations/batch-evaluate/{job}/stop?db_id={{db}}", None),
             ("DELETE", f"/evaluations/batch-evaluate/{job}?db_id={{db}}", None),
+            ("GET", "/admin/databases/{db}", None),
+            ("DELETE", "/admin/databases/{db}", None),
+            ("PUT", "/admin/databases/{db}", {"adapter": "memory"}),
         ]
         for token in [ATTACKER, READER] if victim != "victim-memory" else [ATTACKER]:
             for method, template, body in routes:
@@ -376,6 +379,17 @@ def cross_tenant(client):
                     count += 1
                 if answers[0] != answers[1]:
                     PROBLEMS.add(f"existence oracle: {method} {template} tells {victim} from an unknown database: {answers[0]} vs {answers[1]}")
+    # Discovery lists only the token's own databases; readiness names none without admin.
+    for token in [ATTACKER, READER, None, "wrong"]:
+        for path in ["/config", "/ready"]:
+            # down-pg really is down: /ready answers 503 {"status":"not_ready"}, its own shape.
+            status, _, data = client.request("GET", path, token=token)
+            count += 1
+            if status >= 500 and not (path == "/ready" and status == 503):
+                PROBLEMS.add(f"{path}: {status} {data[:200]!r}")
+            for victim in VICTIMS:
+                if victim.encode() in data and not (token == READER and victim == "victim-memory"):
+                    PROBLEMS.add(f"{path} names {victim} to a token that may not touch it: {data[:300]!r}")
     return count
 
 
@@ -597,7 +611,7 @@ def main():
         for line in open(gateway.log_path, errors="replace"):
             status = re.search(r" status=(\d+) ", line)
             if line.rstrip().endswith("[EvalGatewayHTTP] request") and status and int(status.group(1)) >= 500:
-                if status.group(1) != "503" or "db_id=down-pg" not in line:
+                if status.group(1) != "503" or not ("db_id=down-pg" in line or "path=/ready " in line):
                     PROBLEMS.add(f"the log has a server error: {line.strip()[:300]}")
         print(f"hostile: {counted} hostile requests in {time.time() - started:.1f} s; answers of the generated ones: "
               + ", ".join(f"{key}: {value}" for key, value in sorted(statuses.items(), key=lambda item: str(item[0]))), flush=True)
