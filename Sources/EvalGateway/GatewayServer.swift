@@ -20,7 +20,8 @@ public struct GatewayServer: Sendable {
 
     /// Opens the registry store through `adapters` and registers every database. With metrics on, they
     /// are recorded into a registry of this server's own (`services.metrics`), which `serve` also
-    /// bootstraps globally.
+    /// bootstraps globally. Cursors are sealed with the registry store's shared key
+    /// (``fleetCursorKey(store:logger:)``).
     public init(configuration: GatewayConfiguration, registry adapters: AdapterRegistry, logger: Logger) async throws {
         let metrics = configuration.metricsEnabled ? MetricsExposition(requireToken: configuration.metricsRequireToken) : nil
         let storeMetrics = metrics.map { StoreMetricsProvider(factory: $0.factory, perDatabase: configuration.metricsPerDatabase) }
@@ -51,12 +52,31 @@ public struct GatewayServer: Sendable {
             registry: registry,
             limits: configuration.limits,
             metrics: metrics,
+            cursors: CursorAuthenticator(key: await Self.fleetCursorKey(store: store, logger: logger)),
             logger: logger,
             osID: configuration.osID
         )
         self.runner = configuration.batch.enabled
             ? BatchEvaluationRunner(catalog: catalog, configuration: configuration.batch.runner, logger: logger)
             : nil
+    }
+
+    /// The key that seals the gateway's opaque cursors (`nextToken`): the registry store's shared key
+    /// `cursor` (32 random bytes, created there on first start), so every gateway of a fleet — and this one
+    /// after a restart — accepts the cursors any of them issued.
+    ///
+    /// A gateway that cannot read it at start (the registry store is down) still serves, with a random key
+    /// of its own — nothing derived or guessable — so its cursors work only on itself until it restarts.
+    static func fleetCursorKey(store: any RegistryStore, logger: Logger) async -> [UInt8] {
+        do {
+            let key = try await store.sharedKey(named: "cursor")
+            if key.count >= 32 { return key }
+            logger.warning("the registry store's cursor key is shorter than 32 bytes: using a key of this gateway's own")
+        } catch {
+            logger.warning("cannot read the cursor key from the registry store: using a key of this gateway's own; cursors this gateway issues work only on it", metadata: ["error": .string(String(describing: error))])
+        }
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     /// The HTTP application, bound to `host`:`port` (the configuration's by default).
@@ -68,7 +88,7 @@ public struct GatewayServer: Sendable {
         }
         return Application(
             router: buildGatewayRouter(services: services, batchEvaluations: configuration.batch.settings),
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: .gateway(timeouts: configuration.connectionTimeouts, metrics: services.metrics?.requests),
             configuration: .init(address: .hostname(host, port: port), serverName: "evalgw"),
             logger: services.logger
         )

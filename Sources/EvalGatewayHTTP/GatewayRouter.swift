@@ -7,7 +7,7 @@ public import Hummingbird
 public func buildGatewayRouter(services: GatewayServices, batchEvaluations: BatchEvaluationSettings = BatchEvaluationSettings()) -> Router<GatewayRequestContext> {
     let router = Router(context: GatewayRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
-    if let metrics = services.metrics { router.add(middleware: HTTPMetricsMiddleware(factory: metrics.factory)) }
+    if let metrics = services.metrics { router.add(middleware: HTTPMetricsMiddleware(metrics: metrics.requests)) }
     router.add(middleware: AgnoErrorMiddleware())
     OpsRoutes(services: services).register(on: router)
     EvalRunRoutes(services: services).register(on: router)

@@ -5,7 +5,7 @@ import CoreMetrics
 import Synchronization
 
 /// What the HTTP surfaces share: the live catalog of databases and tokens, the tenant registry that
-/// changes it, the rate limits, the request limits, the clock and the logger.
+/// changes it, the rate limits, the request limits, the cursor key, the clock and the logger.
 public struct GatewayServices: Sendable {
     /// The databases and tokens in force, and the resolution rules.
     public var catalog: DatabaseCatalog
@@ -25,6 +25,9 @@ public struct GatewayServices: Sendable {
     public var metrics: MetricsExposition?
     /// The wall clock, in epoch seconds, that SigV4-signed requests' dates are checked against.
     public var now: @Sendable () -> Int64
+    /// Seals and opens the opaque cursors clients carry between pages (`nextToken`). Gateways that serve
+    /// the same databases must share its key, so a cursor one of them issues works on the others.
+    public var cursors: CursorAuthenticator
 
     /// Bundles the services.
     public init(
@@ -33,6 +36,7 @@ public struct GatewayServices: Sendable {
         throttle: RequestThrottle = RequestThrottle(),
         limits: RequestLimits = RequestLimits(),
         metrics: MetricsExposition? = nil,
+        cursors: CursorAuthenticator = .random(),
         logger: Logger,
         osID: String = "evalgw",
         now: @escaping @Sendable () -> Int64 = Timestamp.now
@@ -43,6 +47,7 @@ public struct GatewayServices: Sendable {
         self.osID = osID
         self.limits = limits
         self.metrics = metrics
+        self.cursors = cursors
         self.logger = logger
         self.now = now
     }
@@ -56,6 +61,9 @@ public struct MetricsExposition: Sendable {
     public let factory: PrometheusMetricsFactory
     /// Whether `/metrics` needs a bearer token (any configured token).
     public var requireToken: Bool
+    /// The HTTP request series, shared by the router and the connections (a request the router never
+    /// sees, such as one whose head cannot be read, is counted too).
+    public let requests: HTTPRequestMetrics
     /// `evalgw_throttled_requests_total`.
     let throttled: ThrottledRequestCounters
 
@@ -71,6 +79,7 @@ public struct MetricsExposition: Sendable {
         self.registry = registry
         self.factory = factory
         self.requireToken = requireToken
+        self.requests = HTTPRequestMetrics(factory: factory)
         self.throttled = ThrottledRequestCounters(factory: factory)
     }
 }

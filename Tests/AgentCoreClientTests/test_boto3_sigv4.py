@@ -123,5 +123,8 @@ def test_a_signed_principal_keeps_its_scopes_and_databases(sigv4_gateway):
     other_db.meta.events.register(
         "before-sign.bedrock-agentcore.*", lambda request, **_: setattr(request, "url", request.url + "?db_id=scratch")
     )
-    with pytest.raises(other_db.exceptions.AccessDeniedException):
+    # A database outside the key's set is answered exactly as one that does not exist.
+    with pytest.raises(other_db.exceptions.ResourceNotFoundException) as error:
         other_db.list_batch_evaluations()
+    assert _error(error) == ("ResourceNotFoundException", 404)
+    assert error.value.response["Error"]["Message"] == "No database found with id 'scratch'"

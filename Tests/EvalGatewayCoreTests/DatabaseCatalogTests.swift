@@ -42,6 +42,18 @@ import Testing
         }
     }
 
+    /// Without a db_id, a database the token may not touch is never picked, and the refusal does not
+    /// name it.
+    @Test func aForeignDatabaseIsNeverPickedImplicitly() throws {
+        let token = AccessToken(name: "a-only", secret: "s", scopes: [.admin], databases: ["a"])
+        for catalog in [catalog(["a", "b"], default: "b"), catalog(["b"])] {
+            #expect(throws: ResolutionError.badRequest("The db_id query parameter is required when using multiple databases")) {
+                try catalog.resolve(databaseID: nil, table: nil, for: token)
+            }
+            #expect(try catalog.resolve(databaseID: nil, table: nil, for: nil).database.id == "b")
+        }
+    }
+
     @Test func rule4OnlyRegisteredTables() throws {
         #expect(try catalog(["a"]).resolve(databaseID: "a", table: "archive").table == "archive")
         #expect(throws: ResolutionError.notFound("No database with id 'a' has table 'Runs'")) {

@@ -4,7 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// Bearer tokens: 401 without or with a wrong token, 403 outside scope or tenant, /health open.
+/// Bearer tokens: 401 without or with a wrong token, 403 outside scope, 404 outside tenant (as for an
+/// unknown database), /health open.
 @Suite struct AuthTests {
     static let tokens = [
         AccessToken(name: "reader", secret: "read-token", scopes: [.read], databases: ["*"]),

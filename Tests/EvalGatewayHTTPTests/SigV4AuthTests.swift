@@ -263,7 +263,12 @@ import Testing
             #expect(writerDelete.awsErrorType == "AccessDeniedException")
 
             let tenant = TestSigner(keyID: "AKIDTENANT", secret: "tenant-secret")
-            let elsewhere = try await client.send(.get, Self.base, headers: tenant.headers(.get, Self.base))
+            // A database outside the principal's set is never picked for it, and is not found when named.
+            let implicit = try await client.send(.get, Self.base, headers: tenant.headers(.get, Self.base))
+            #expect(implicit.status == .badRequest)
+            #expect(implicit.awsErrorType == "ValidationException")
+            let named = "\(Self.base)?db_id=db"
+            let elsewhere = try await client.send(.get, named, headers: tenant.headers(.get, named))
             #expect(elsewhere.status == .notFound)
             #expect(elsewhere.awsErrorType == "ResourceNotFoundException")
             #expect(elsewhere.object["message"] as? String == "No database found with id 'db'")

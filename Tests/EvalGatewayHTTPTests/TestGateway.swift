@@ -70,6 +70,21 @@ struct TestGateway {
         return TestGateway(services: services)
     }
 
+    /// Runs `body` with the port of a live server on loopback (the gateway's own HTTP/1 connections, as
+    /// `evalgw serve` runs them) and a client of it.
+    func testLive<T: Sendable>(
+        timeouts: ConnectionTimeouts = ConnectionTimeouts(),
+        headLimits: RequestHeadLimits = RequestHeadLimits(),
+        _ body: @escaping @Sendable (_ port: Int, _ client: any TestClientProtocol) async throws -> T
+    ) async throws -> T {
+        let app = Application(
+            router: buildGatewayRouter(services: services),
+            server: .gateway(timeouts: timeouts, headLimits: headLimits, metrics: services.metrics?.requests),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0))
+        )
+        return try await app.test(.live) { client in try await body(try #require(client.port), client) }
+    }
+
     /// Runs `body` with a client of the router that checks every answer against `openapi.json`.
     func test<T>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         let app = Application(router: buildGatewayRouter(services: services))

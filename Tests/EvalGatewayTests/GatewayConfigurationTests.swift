@@ -1,5 +1,6 @@
 import EvalGateway
 import EvalGatewayCore
+import EvalGatewayHTTP
 import Foundation
 import Testing
 
@@ -60,6 +61,15 @@ import Testing
         #expect(configuration.tokens[0].scopes == [.read])
     }
 
+    @Test func connectionTimeoutsDefaultAndParse() throws {
+        #expect(try parse("databases: [{id: a, adapter: memory}]").connectionTimeouts == ConnectionTimeouts(idle: .seconds(60), read: .seconds(30)))
+        let configuration = try parse("""
+            server: { idle_timeout_seconds: 5, read_timeout_seconds: "${READ}" }
+            databases: [{id: a, adapter: memory}]
+            """, environment: ["READ": "2"])
+        #expect(configuration.connectionTimeouts == ConnectionTimeouts(idle: .seconds(5), read: .seconds(2)))
+    }
+
     @Test func problemsNameTheKey() {
         let cases: [(String, String, String)] = [
             ("serverr: {}\ndatabases: [{id: a, adapter: memory}]", "serverr", "is not a known key"),
@@ -69,6 +79,8 @@ import Testing
             ("databases: [{id: a, adapter: memory}, {id: a, adapter: memory}]", "databases[1].id", "is used by an earlier database"),
             ("default_db: b\ndatabases: [{id: a, adapter: memory}]", "default_db", "'b' is not the id"),
             ("server: {port: 99999}\ndatabases: [{id: a, adapter: memory}]", "server.port", "must be between"),
+            ("server: {idle_timeout_seconds: 0}\ndatabases: [{id: a, adapter: memory}]", "server.idle_timeout_seconds", "must be between"),
+            ("server: {read_timeout_seconds: soon}\ndatabases: [{id: a, adapter: memory}]", "server.read_timeout_seconds", "expected an integer"),
             ("databases: [{id: a, adapter: memory, tables: [t, t]}]", "databases[0].tables[1]", "listed twice"),
             ("databases: [{id: a, adapter: sqlite, path: \"${NOPE}\"}]", "databases[0].path", "NOPE, which is not set"),
             ("databases: [{id: a, adapter: memory}]\nauth: {tokens: [{token: t, scopes: [root]}]}", "auth.tokens[0].scopes[0]", "'root' is not one of"),

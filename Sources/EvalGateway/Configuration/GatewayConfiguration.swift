@@ -39,6 +39,10 @@ public struct GatewayConfiguration: Sendable {
     public var idleTimeoutSeconds = 60
     /// How long a request's head and body may take to arrive, in seconds.
     public var readTimeoutSeconds = 30
+    /// The idle and read timeouts, as the HTTP server takes them.
+    public var connectionTimeouts: ConnectionTimeouts {
+        ConnectionTimeouts(idle: .seconds(idleTimeoutSeconds), read: .seconds(readTimeoutSeconds))
+    }
     /// Where the tenants made through the admin API are kept.
     public var registry = RegistryConfiguration()
     /// The database used when a request names none and several are registered.

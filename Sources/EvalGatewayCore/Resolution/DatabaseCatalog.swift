@@ -81,8 +81,12 @@ public final class DatabaseCatalog: Sendable {
     /// 1. a `table` without a `db_id` is refused;
     /// 2. without a `db_id`, the only database, else the configured default, else refused;
     /// 3. an unknown `db_id` is not found — and so is one the caller's token may not touch, with the same
-    ///    answer, so that a token cannot learn whether another tenant's database exists;
+    ///    answer, before its tables are looked at, so that a token cannot learn whether another tenant's
+    ///    database exists, nor which tables it has;
     /// 4. a `table` must be one registered for that database.
+    ///
+    /// Without a `db_id`, a database the token may not touch is never picked for it: the request is refused
+    /// as in rule 2, without naming the database.
     public func resolve(databaseID rawDatabaseID: String?, table rawTable: String?, for token: AccessToken? = nil) throws(ResolutionError) -> ResolvedTable {
         let databaseID = rawDatabaseID.flatMap { $0.isEmpty ? nil : $0 }
         let table = rawTable.flatMap { $0.isEmpty ? nil : $0 }
@@ -104,7 +108,7 @@ public final class DatabaseCatalog: Sendable {
                 throw .badRequest("The db_id query parameter is required when using multiple databases")
             }
             guard token?.mayAccess(databaseID: implicit.id) ?? true else {
-                throw .notFound("No database found with id '\(implicit.id)'")
+                throw .badRequest("The db_id query parameter is required when using multiple databases")
             }
             database = implicit
         }

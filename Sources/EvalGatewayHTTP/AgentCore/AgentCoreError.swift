@@ -66,6 +66,12 @@ public struct AgentCoreError: Error, Sendable {
 
     /// The response for this error.
     func response(requestID: String) -> Response {
+        let (fields, body) = encoded()
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The header fields and the JSON body of this error's response.
+    func encoded() -> (fields: HTTPFields, body: [UInt8]) {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("__type"); writer.write(type)
@@ -83,9 +89,8 @@ public struct AgentCoreError: Error, Sendable {
             writer.endArray()
         }
         writer.endObject()
-        var response = Response.json(writer, status: status)
-        response.headers[.xAmznErrorType] = type
-        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
-        return response
+        var fields: HTTPFields = [.contentType: "application/json", .xAmznErrorType: type]
+        if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        return (fields, writer.bytes)
     }
 }

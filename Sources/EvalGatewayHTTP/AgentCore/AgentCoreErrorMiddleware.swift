@@ -51,6 +51,10 @@ public struct AgentCoreErrorMiddleware: RouterMiddleware {
             }
         case let error as SigV4Rejection:
             return (AgentCoreError(type: error.awsType, status: error.status, message: error.message), nil)
+        case let error as MalformedRequestError:
+            return (AgentCoreError(type: "ValidationException", status: error.status, message: error.message, reason: "CannotParse"), nil)
+        case let error as RequestReadTimeoutError:
+            return (AgentCoreError(type: "RequestTimeoutException", status: .requestTimeout, message: error.message), nil)
         case let error as ThrottledError:
             return (AgentCoreError(type: "ThrottlingException", status: .tooManyRequests, message: error.message, retryAfter: error.retryAfterSeconds), nil)
         case let error as BatchEvaluationError:

@@ -98,13 +98,14 @@ struct BatchEvaluationRoutes: Sendable {
         let store = try jobStore(of: target)
         var cursor: BatchEvaluationCursor?
         if let token = parameters["nextToken"], !token.isEmpty {
-            guard let decoded = BatchEvaluationPageToken.decode(String(token), databaseID: target.database.id) else {
+            guard let decoded = BatchEvaluationPageToken.decode(String(token), databaseID: target.database.id, using: services.cursors) else {
                 throw AgentCoreError.validation("The nextToken is invalid or expired", fields: [.init(name: "nextToken", message: "Invalid pagination token")])
             }
             cursor = decoded
         }
         let page = try await store.listBatchEvaluations(limit: limit, after: cursor)
         let databaseID = target.database.id
+        let cursors = services.cursors
         return .json { writer in
             writer.beginObject()
             writer.key("batchEvaluations")
@@ -112,7 +113,7 @@ struct BatchEvaluationRoutes: Sendable {
             for job in page.jobs { BatchEvaluationWire.writeSummary(job, to: &writer) }
             writer.endArray()
             if let next = page.next {
-                writer.key("nextToken"); writer.write(BatchEvaluationPageToken.encode(next, databaseID: databaseID))
+                writer.key("nextToken"); writer.write(BatchEvaluationPageToken.encode(next, databaseID: databaseID, using: cursors))
             }
             writer.endObject()
         }

@@ -3,7 +3,8 @@ import Hummingbird
 import Synchronization
 
 /// Operational routes: liveness, readiness, metrics and the OpenAPI document. `/health` and `/ready`
-/// are always open; `/metrics` needs a token when configured so.
+/// are always open (but `/ready` names databases only to an admin token); `/metrics` needs a token
+/// when configured so.
 struct OpsRoutes: Sendable {
     let services: GatewayServices
 
@@ -40,9 +41,11 @@ struct OpsRoutes: Sendable {
 
     /// Pings the declared databases and every other one in use at once, each with a short timeout (a
     /// database registered through the API that nothing has used since start is not opened for it):
-    /// 200 when all answer, else 503 naming the databases that did not.
-    /// `registry` says whether the registry store was reachable at the last check (`stale`: the gateway
-    /// serves its last known registry).
+    /// 200 `{"status":"ready"}` when all answer, else 503 `{"status":"not_ready"}`. Database ids are often
+    /// tenant names, so only a token with `admin` (or anyone, when the gateway is open) also gets the
+    /// detail: which databases did not answer, every database's state, and `registry`, whether the
+    /// registry store was reachable at the last check (`stale`: the gateway serves its last known
+    /// registry).
     @Sendable func ready(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let inUse = services.catalog.databases.filter { $0.source == .config || (($0.store as? TenantStore)?.hasBeenUsed ?? true) }
         let failing = await withTaskGroup(of: String?.self) { group in
@@ -56,8 +59,16 @@ struct OpsRoutes: Sendable {
             for await id in group { if let id { failing.append(id) } }
             return failing.sorted()
         }
+        let status: HTTPResponse.Status = failing.isEmpty ? .ok : .serviceUnavailable
+        guard mayReadDetail(request) else {
+            return .json(status: status) { writer in
+                writer.beginObject()
+                writer.key("status"); writer.write(failing.isEmpty ? "ready" : "not_ready")
+                writer.endObject()
+            }
+        }
         let all = inUse.map(\.id)
-        return .json(status: failing.isEmpty ? .ok : .serviceUnavailable) { writer in
+        return .json(status: status) { writer in
             writer.beginObject()
             if failing.isEmpty {
                 writer.key("status"); writer.write("ready")
@@ -75,6 +86,14 @@ struct OpsRoutes: Sendable {
             writer.endObject()
             writer.endObject()
         }
+    }
+
+    /// Whether the request may see which databases exist: the gateway is open, or it carries a bearer
+    /// token with `admin` (a missing or unknown token just gets the overall status).
+    private func mayReadDetail(_ request: Request) -> Bool {
+        if services.access.isOpen { return true }
+        guard let token = try? services.access.authenticate(authorization: request.headers[.authorization]) else { return false }
+        return token.grants(.admin)
     }
 
     /// Whether `body` finishes without error within `timeout`. A backend call that ignores cancellation

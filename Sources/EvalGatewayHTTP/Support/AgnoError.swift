@@ -33,6 +33,7 @@ public struct AgnoError: Error, Sendable {
         case 403: "FORBIDDEN"
         case 404: "NOT_FOUND"
         case 405: "METHOD_NOT_ALLOWED"
+        case 408: "REQUEST_TIMEOUT"
         case 409: "CONFLICT"
         case 413: "PAYLOAD_TOO_LARGE"
         case 422: "VALIDATION_ERROR"
@@ -44,6 +45,12 @@ public struct AgnoError: Error, Sendable {
 
     /// The response for this error.
     func response(requestID: String) -> Response {
+        let (fields, body) = encoded(requestID: requestID)
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The header fields and the JSON body of this error's response.
+    func encoded(requestID: String) -> (fields: HTTPFields, body: [UInt8]) {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("detail"); writer.write(detail)
@@ -56,9 +63,9 @@ public struct AgnoError: Error, Sendable {
         }
         if status.code >= 500 { writer.key("request_id"); writer.write(requestID) }
         writer.endObject()
-        var response = Response.json(writer, status: status)
-        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
-        return response
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        return (fields, writer.bytes)
     }
 }
 

@@ -43,6 +43,10 @@ public struct AgnoErrorMiddleware: RouterMiddleware {
             }
         case let error as SigV4Rejection:
             return (AgnoError(.unauthorized, error.message), nil)
+        case let error as MalformedRequestError:
+            return (AgnoError(error.status, error.message), nil)
+        case let error as RequestReadTimeoutError:
+            return (AgnoError(.requestTimeout, error.message), nil)
         case let error as ThrottledError:
             return (AgnoError(.tooManyRequests, error.message, retryAfter: error.retryAfterSeconds), nil)
         case let error as ConfigurationError:

@@ -5,7 +5,7 @@ import NIOHTTPTypes
 /// Answers `Expect: 100-continue` with an interim `100 Continue`, so that clients which ask before
 /// sending a large body (curl does above 1 MiB) send it at once instead of waiting about a second.
 ///
-/// Sits in the HTTP/1 pipeline after the codec (see ``GatewayServer``); everything else passes through.
+/// Sits in the HTTP/1 pipeline after the codec (see ``GatewayHTTP1Channel``); everything else passes through.
 public final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = HTTPRequestPart
     public typealias InboundOut = HTTPRequestPart
