@@ -1,3 +1,4 @@
+import AdapterConformanceCommand
 import ArgumentParser
 
 /// `evalgw`: the gateway server and its command-line client.
@@ -6,6 +7,6 @@ struct EvalGatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evalgw",
         abstract: "A gateway for evaluation-run stores: Agno eval-runs API over SQLite, Postgres and memory.",
-        subcommands: [Serve.self, Conformance.self, StartCommand.self, GetCommand.self, ListCommand.self, StopCommand.self, ArchiveCommand.self, EvalRunsCommand.self]
+        subcommands: [Serve.self, ConformanceCommand<BuiltInConformance>.self, StartCommand.self, GetCommand.self, ListCommand.self, StopCommand.self, ArchiveCommand.self, EvalRunsCommand.self]
     )
 }
