@@ -50,6 +50,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -152,7 +153,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "EvalGatewayCoreTests", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "EvalGatewayCoreTests", dependencies: ["EvalGatewayCore", "MemoryAdapter"], swiftSettings: swiftSettings),
         .testTarget(name: "MemoryAdapterTests", dependencies: ["MemoryAdapter", "AdapterConformance"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteAdapterTests", dependencies: ["SQLiteAdapter", "AdapterConformance", "CSQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresAdapterTests", dependencies: ["PostgresAdapter", "AdapterConformance"], swiftSettings: swiftSettings),

@@ -11,8 +11,12 @@ public struct BatchEvaluationRunnerConfiguration: Sendable, Equatable {
     public var minimumJobDuration: Duration
     /// The time spent on each session before it is scored, so a running job can be observed.
     public var sessionDelay: Duration
-    /// How often the runner looks for new jobs and checks a held job for a stop request.
+    /// How often a held job is checked for a stop request (and its progress saved).
     public var pollInterval: Duration
+    /// How often the runner looks for jobs in the databases in use that nothing announced (a job left
+    /// by a gateway that stopped). Jobs started through any gateway of the fleet are announced and
+    /// looked at at once.
+    public var sweepInterval: Duration
     /// How long a claim holds a job without renewal; a job whose runner died is taken over after it.
     public var leaseDuration: Duration
     /// The most jobs one runner works on at once.
@@ -27,8 +31,10 @@ public struct BatchEvaluationRunnerConfiguration: Sendable, Equatable {
         pollInterval: Duration = .milliseconds(200),
         leaseDuration: Duration = .seconds(30),
         maxConcurrentJobs: Int = 4,
+        sweepInterval: Duration = .seconds(60),
         ownerID: String = Self.processOwnerID()
     ) {
+        self.sweepInterval = sweepInterval
         self.minimumJobDuration = minimumJobDuration
         self.sessionDelay = sessionDelay
         self.pollInterval = pollInterval

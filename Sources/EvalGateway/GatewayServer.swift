@@ -5,34 +5,58 @@ public import Logging
 import BatchEvaluationRunner
 import ServiceLifecycle
 
-/// Assembles and runs the gateway: opens the databases (each wrapped in the metrics decorator), builds
-/// the router, serves until SIGINT/SIGTERM, lets in-flight requests finish within the grace period,
-/// then closes the stores.
+/// Assembles and runs the gateway: opens the registry store, registers the declared databases (opening
+/// nothing: each connects on first use) and the registry's own, builds the router, serves until
+/// SIGINT/SIGTERM, lets in-flight requests finish within the grace period, then closes the stores.
 public struct GatewayServer: Sendable {
     /// The services the routes share.
     public let services: GatewayServices
+    /// The tenant registry: declared entries and the registry store's.
+    public let registry: TenantRegistry
     /// The configuration it was built from.
     public let configuration: GatewayConfiguration
+    /// The batch-evaluation runner, when this gateway runs jobs.
+    let runner: BatchEvaluationRunner?
 
-    /// Opens every configured database through `registry`. With metrics on, they are recorded into a
-    /// registry of this server's own (`services.metrics`), which `serve` also bootstraps globally.
-    public init(configuration: GatewayConfiguration, registry: AdapterRegistry, logger: Logger) async throws {
+    /// Opens the registry store through `adapters` and registers every database. With metrics on, they
+    /// are recorded into a registry of this server's own (`services.metrics`), which `serve` also
+    /// bootstraps globally.
+    public init(configuration: GatewayConfiguration, registry adapters: AdapterRegistry, logger: Logger) async throws {
         let metrics = configuration.metricsEnabled ? MetricsExposition(requireToken: configuration.metricsRequireToken) : nil
-        let catalog = try await DatabaseCatalog.open(
-            configuration.databases,
+        let storeMetrics = metrics.map { StoreMetricsProvider(factory: $0.factory, perDatabase: configuration.metricsPerDatabase) }
+        var databases: [RegisteredDatabase] = []
+        for database in configuration.databases {
+            let store = try await TenantRegistry.openStore(database, adapters: adapters, metrics: storeMetrics, logger: logger)
+            databases.append(RegisteredDatabase(configuration: database, store: store))
+        }
+        let catalog = DatabaseCatalog(
+            databases: databases,
             defaultDatabaseID: configuration.defaultDatabaseID,
-            registry: registry,
-            metrics: metrics?.factory,
-            logger: logger
+            tokens: configuration.tokens.map { RegisteredToken(token: $0) },
+            sigV4: configuration.sigV4
         )
+        guard let kind = adapters.adapter(kind: configuration.registry.adapter) as? any RegistryStoreAdapter else {
+            throw ConfigurationError(key: "registry.adapter", problem: "'\(configuration.registry.adapter)' cannot keep the registry")
+        }
+        let store = try await kind.makeRegistryStore(options: configuration.registry.options, logger: logger)
+        let registry = TenantRegistry(catalog: catalog, store: store, adapters: adapters, metrics: storeMetrics, logger: logger)
+        await registry.sync()
+        // Jobs started here are announced to the other gateways of the fleet (their runners look at the
+        // database, to take the job over if this gateway stops).
+        catalog.onJobStarted { id in Task { await store.publish(.jobStarted(databaseID: id)) } }
+        self.registry = registry
         self.configuration = configuration
         self.services = GatewayServices(
             catalog: catalog,
-            access: AccessPolicy(tokens: configuration.tokens, sigV4: configuration.sigV4),
+            registry: registry,
             limits: configuration.limits,
             metrics: metrics,
-            logger: logger
+            logger: logger,
+            osID: configuration.osID
         )
+        self.runner = configuration.batch.enabled
+            ? BatchEvaluationRunner(catalog: catalog, configuration: configuration.batch.runner, logger: logger)
+            : nil
     }
 
     /// The HTTP application, bound to `host`:`port` (the configuration's by default).
@@ -53,9 +77,11 @@ public struct GatewayServer: Sendable {
     /// Serves until SIGINT or SIGTERM: then stops accepting, waits up to the grace period for in-flight
     /// requests, and closes the stores.
     public func run(host: String? = nil, port: Int? = nil) async throws {
-        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application(host: host, port: port))]
-        if configuration.batch.enabled {
-            let runner = BatchEvaluationRunner(catalog: services.catalog, configuration: configuration.batch.runner, logger: services.logger)
+        var members: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: application(host: host, port: port)),
+            .init(service: RegistryWatchService(registry: registry, interval: .milliseconds(configuration.registry.pollIntervalMilliseconds), runner: runner)),
+        ]
+        if let runner {
             members.append(.init(service: BatchEvaluationRunnerService(runner: runner)))
         }
         var group = ServiceGroupConfiguration(
@@ -67,10 +93,15 @@ public struct GatewayServer: Sendable {
         do {
             try await ServiceGroup(configuration: group).run()
         } catch {
-            await services.catalog.shutdown()
+            await shutdown()
             throw error
         }
-        await services.catalog.shutdown()
+        await shutdown()
         services.logger.info("stopped")
+    }
+
+    private func shutdown() async {
+        await services.catalog.shutdown()
+        await registry.close()
     }
 }

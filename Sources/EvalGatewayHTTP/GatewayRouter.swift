@@ -11,6 +11,8 @@ public func buildGatewayRouter(services: GatewayServices, batchEvaluations: Batc
     router.add(middleware: AgnoErrorMiddleware())
     OpsRoutes(services: services).register(on: router)
     EvalRunRoutes(services: services).register(on: router)
+    ConfigRoutes(services: services).register(on: router)
+    if let registry = services.registry { AdminRoutes(services: services, registry: registry).register(on: router) }
     BatchEvaluationRoutes(services: services, settings: batchEvaluations).register(on: router)
     return router
 }

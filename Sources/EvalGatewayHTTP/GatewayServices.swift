@@ -1,14 +1,22 @@
 public import EvalGatewayCore
 public import Logging
 public import Prometheus
+import CoreMetrics
+import Synchronization
 
-/// What the HTTP surfaces share: the databases, the access policy, the request limits, the clock and the
-/// logger.
+/// What the HTTP surfaces share: the live catalog of databases and tokens, the tenant registry that
+/// changes it, the rate limits, the request limits, the clock and the logger.
 public struct GatewayServices: Sendable {
-    /// The registered databases and the resolution rules.
+    /// The databases and tokens in force, and the resolution rules.
     public var catalog: DatabaseCatalog
-    /// The bearer tokens and SigV4 access keys.
-    public var access: AccessPolicy
+    /// The tenant registry behind the admin API; `nil` serves no admin API.
+    public var registry: TenantRegistry?
+    /// The token buckets of the per-token and per-database rates.
+    public var throttle: RequestThrottle
+    /// The `os_id` that `GET /config` reports.
+    public var osID: String
+    /// The bearer tokens and SigV4 access keys in force.
+    public var access: AccessPolicy { catalog.access }
     /// Request size limits.
     public var limits: RequestLimits
     /// The server logger.
@@ -21,14 +29,18 @@ public struct GatewayServices: Sendable {
     /// Bundles the services.
     public init(
         catalog: DatabaseCatalog,
-        access: AccessPolicy,
+        registry: TenantRegistry? = nil,
+        throttle: RequestThrottle = RequestThrottle(),
         limits: RequestLimits = RequestLimits(),
         metrics: MetricsExposition? = nil,
         logger: Logger,
+        osID: String = "evalgw",
         now: @escaping @Sendable () -> Int64 = Timestamp.now
     ) {
         self.catalog = catalog
-        self.access = access
+        self.registry = registry
+        self.throttle = throttle
+        self.osID = osID
         self.limits = limits
         self.metrics = metrics
         self.logger = logger
@@ -44,6 +56,8 @@ public struct MetricsExposition: Sendable {
     public let factory: PrometheusMetricsFactory
     /// Whether `/metrics` needs a bearer token (any configured token).
     public var requireToken: Bool
+    /// `evalgw_throttled_requests_total`.
+    let throttled: ThrottledRequestCounters
 
     /// A fresh registry.
     public init(requireToken: Bool = false) {
@@ -57,6 +71,7 @@ public struct MetricsExposition: Sendable {
         self.registry = registry
         self.factory = factory
         self.requireToken = requireToken
+        self.throttled = ThrottledRequestCounters(factory: factory)
     }
 }
 
@@ -71,5 +86,25 @@ public struct RequestLimits: Sendable, Equatable {
     public init(maxIDsPerRequest: Int = 1_000_000, maxBodyBytes: Int = 64 * 1024 * 1024) {
         self.maxIDsPerRequest = maxIDsPerRequest
         self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// `evalgw_throttled_requests_total{scope, name}`: requests refused by a rate limit, a series per token or
+/// database made on its first refusal (names come from configuration, never from the request).
+final class ThrottledRequestCounters: Sendable {
+    private let factory: any MetricsFactory
+    private let counters = Mutex<[String: CoreMetrics.Counter]>([:])
+
+    init(factory: any MetricsFactory) { self.factory = factory }
+
+    func record(scope: ThrottleScope, name: String) {
+        let key = "\(scope.rawValue)\u{0}\(name)"
+        let counter = counters.withLock { counters in
+            if let found = counters[key] { return found }
+            let made = CoreMetrics.Counter(label: "evalgw_throttled_requests_total", dimensions: [("scope", scope.rawValue), ("name", name)], factory: factory)
+            counters[key] = made
+            return made
+        }
+        counter.increment()
     }
 }

@@ -103,8 +103,7 @@ struct BatchTestGateway {
     ) async throws -> BatchTestGateway {
         let database = try await backend.database(id: "db", tables: ["agno_eval_runs", "other_runs"])
         let services = GatewayServices(
-            catalog: DatabaseCatalog(databases: [database]),
-            access: AccessPolicy(tokens: tokens, sigV4: sigV4),
+            catalog: DatabaseCatalog(databases: [database], tokens: tokens.map { RegisteredToken(token: $0) }, sigV4: sigV4),
             logger: Logger(label: "test"),
             now: now
         )

@@ -48,4 +48,62 @@ import Testing
             try catalog(["a"]).resolve(databaseID: "a", table: "Runs")
         }
     }
+
+    /// A token that may not touch a database gets the same answer as for a database that does not exist,
+    /// with or without a table: it cannot tell the two apart.
+    @Test func aForeignDatabaseIsAnsweredAsAnUnknownOne() throws {
+        let tenantA = AccessToken(name: "a-only", secret: "x", scopes: [.read], databases: ["a"])
+        let catalog = catalog(["a", "b"])
+        for table in [nil, "runs", "no-such-table"] {
+            var foreign: ResolutionError?
+            var missing: ResolutionError?
+            do { _ = try catalog.resolve(databaseID: "b", table: table, for: tenantA) } catch { foreign = error }
+            do { _ = try catalog.resolve(databaseID: "zz", table: table, for: tenantA) } catch { missing = error }
+            #expect(foreign == .notFound("No database found with id 'b'"))
+            #expect(missing == .notFound("No database found with id 'zz'"))
+        }
+        #expect(try catalog.resolve(databaseID: "a", table: nil, for: tenantA).database.id == "a")
+    }
+
+    /// Entries added, replaced and removed while the catalog serves are seen at once, whole.
+    @Test func theCatalogIsLive() throws {
+        let catalog = catalog(["a"])
+        catalog.apply(databases: ["b": RegisteredDatabase(configuration: DatabaseConfiguration(id: "b", adapter: "memory", tables: ["t1"]), store: NoStore(), source: .api)])
+        #expect(try catalog.resolve(databaseID: "b", table: "t1").database.source == .api)
+        // Rule 2 follows the live count: two databases and no default → a db_id is required.
+        #expect(throws: ResolutionError.badRequest("The db_id query parameter is required when using multiple databases")) {
+            try catalog.resolve(databaseID: nil, table: nil)
+        }
+        let replaced = catalog.apply(databases: ["b": RegisteredDatabase(configuration: DatabaseConfiguration(id: "b", adapter: "memory", tables: ["t2"]), store: NoStore(), source: .api)])
+        #expect(replaced.map(\.configuration.tables) == [["t1"]])
+        #expect(throws: ResolutionError.notFound("No database with id 'b' has table 't1'")) {
+            try catalog.resolve(databaseID: "b", table: "t1")
+        }
+        catalog.apply(databases: ["b": nil])
+        #expect(throws: ResolutionError.notFound("No database found with id 'b'")) {
+            try catalog.resolve(databaseID: "b", table: nil)
+        }
+        #expect(catalog.databases.map(\.id) == ["a"])
+    }
+
+    /// Declared databases keep file order; the others follow by id.
+    @Test func declaredDatabasesComeFirstInFileOrder() {
+        let catalog = catalog(["z", "m"])
+        for id in ["c", "a"] {
+            catalog.apply(databases: [id: RegisteredDatabase(configuration: DatabaseConfiguration(id: id, adapter: "memory"), store: NoStore(), source: .api)])
+        }
+        #expect(catalog.databases.map(\.id) == ["z", "m", "a", "c"])
+    }
+
+    /// A token made or revoked is in force at the next request.
+    @Test func tokensAreLive() throws {
+        let catalog = catalog(["a"])
+        #expect(catalog.access.isOpen)
+        catalog.apply(tokens: ["ci": RegisteredToken(token: AccessToken(name: "ci", secret: "s3cret", scopes: [.read], databases: ["*"]), source: .api)])
+        #expect(!catalog.access.isOpen)
+        #expect(try catalog.access.authenticate(authorization: "Bearer s3cret")?.name == "ci")
+        #expect(throws: AccessError.invalidToken) { try catalog.access.authenticate(authorization: "Bearer s3cre") }
+        catalog.apply(tokens: ["ci": nil])
+        #expect(catalog.access.isOpen)
+    }
 }

@@ -53,10 +53,12 @@ import Testing
             let own = try await client.send(.post, "/eval-runs?db_id=scratch", json: #"{"eval_type":"accuracy","eval_data":{}}"#, headers: bearer("tenant-token"))
             #expect(own.status == .created)
             let other = try await client.send(.get, "/eval-runs?db_id=local", headers: bearer("tenant-token"))
-            #expect(other.status == .forbidden)
-            #expect(other.detail == "This token may not access database 'local'")
+            // Another tenant's database is answered exactly as one that does not exist.
+            #expect(other.status == .notFound)
+            #expect(other.detail == "No database found with id 'local'")
             let unknown = try await client.send(.get, "/eval-runs?db_id=ghost", headers: bearer("tenant-token"))
             #expect(unknown.status == .notFound)
+            #expect(unknown.detail == "No database found with id 'ghost'")
         }
     }
 

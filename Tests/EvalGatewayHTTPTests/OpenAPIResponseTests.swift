@@ -20,13 +20,16 @@ import Testing
     static let deleter: HTTPFields = [.authorization: "Bearer delete-only-token"]
     /// Allowed only to read: refused (403) by every write and delete.
     static let reader: HTTPFields = [.authorization: "Bearer read-only-token"]
+    /// Allowed everything at one request, ever (its clock never moves): every request after the first is 429.
+    static let throttled: HTTPFields = [.authorization: "Bearer one-request-token"]
     static let jobs = "/evaluations/batch-evaluate"
     static let startBody = #"{"batchEvaluationName":"NAME","evaluators":[{"evaluatorId":"Builtin.Correctness"}],"dataSourceConfig":{"cloudWatchLogs":{"serviceNames":["svc"],"logGroupNames":["lg"],"filterConfig":{"sessionIds":["s-1"]}}}}"#
     /// A body over the gateway's limit.
     static let oversized = String(repeating: "x", count: 8 * 1024)
 
     @Test func everyDocumentedStatusOfEveryOperationIsProducedAndMatchesTheDocument() async throws {
-        let (admin, deleter, reader, jobs, startBody, oversized) = (Self.admin, Self.deleter, Self.reader, Self.jobs, Self.startBody, Self.oversized)
+        let (admin, deleter, reader, throttled) = (Self.admin, Self.deleter, Self.reader, Self.throttled)
+        let (jobs, startBody, oversized) = (Self.jobs, Self.startBody, Self.oversized)
         let seen = StatusLog()
         let contract = OpenAPIContract.served
 
@@ -46,6 +49,7 @@ import Testing
             AccessToken(name: "admin", secret: "admin-token", scopes: [.admin], databases: ["*"]),
             AccessToken(name: "reader", secret: "read-only-token", scopes: [.read], databases: ["*"]),
             AccessToken(name: "deleter", secret: "delete-only-token", scopes: [.delete], databases: ["*"]),
+            AccessToken(name: "throttled", secret: "one-request-token", scopes: [.admin], databases: ["*"], rate: RateLimit(requestsPerSecond: 1, burst: 1)),
         ]
         let signer = TestSigner()
         let gateway = try await TestGateway.make(
@@ -53,6 +57,7 @@ import Testing
             limits: RequestLimits(maxIDsPerRequest: 50, maxBodyBytes: 4 * 1024),
             extra: [fragile, down],
             metrics: MetricsExposition(requireToken: true),
+            throttle: RequestThrottle(now: { 0 }),
             sigV4: SigV4Configuration(credentials: [SigV4AuthTests.credential()]),
             now: { signer.time + 60 }
         )
@@ -68,10 +73,13 @@ import Testing
 
             // Operations.
             try await expect(200, .get, "/health", headers: [:])
-            try await expect(503, .get, "/ready", headers: [:])
             try await expect(401, .get, "/metrics", headers: [:])
             try await expect(200, .get, "/metrics")
             try await expect(200, .get, "/openapi.json", headers: [:])
+            try await expect(200, .get, "/config")
+            try await expect(401, .get, "/config", headers: [:])
+            try await expect(403, .get, "/config", headers: deleter)
+            try await expect(413, .get, "/config", json: oversized, headers: oversizedSigned(.get, "/config"))
 
             // The Agno surface: every status of every operation.
             try await expect(201, .post, "/eval-runs?db_id=local", json: #"{"id":"kept","eval_type":"accuracy","eval_data":{"score":1}}"#)
@@ -87,6 +95,8 @@ import Testing
                 try await expect(404, method, uri + query + "db_id=nope", json: json)
                 try await expect(503, method, uri + query + "db_id=down", json: json)
             }
+            // A database in use that does not answer makes /ready 503.
+            try await expect(503, .get, "/ready", headers: [:])
             try await expect(200, .get, "/eval-runs?db_id=local")
             try await expect(422, .get, "/eval-runs?db_id=local&sort_by=nonsense")
             try await expect(413, .get, "/eval-runs?db_id=local", json: oversized, headers: oversizedSigned(.get, "/eval-runs?db_id=local"))
@@ -105,6 +115,19 @@ import Testing
             try await expect(200, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":["kept","never"]}"#, headers: admin.merging([.prefer: "return=representation"]))
             try await expect(413, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":[\#((0..<51).map { "\"i\($0)\"" }.joined(separator: ","))]}"#)
             try await expect(422, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":[]}"#)
+
+            // 429: the throttled token's one request is used here, every later one is refused.
+            try await expect(200, .get, "/eval-runs?db_id=local", headers: throttled)
+            for (method, uri, json) in [
+                (HTTPRequest.Method.get, "/eval-runs?db_id=local", String?.none), (.post, "/eval-runs?db_id=local", #"{"eval_type":"accuracy","eval_data":{}}"#),
+                (.delete, "/eval-runs?db_id=local", #"{"eval_run_ids":["x"]}"#), (.get, "/eval-runs/x?db_id=local", nil),
+                (.patch, "/eval-runs/x?db_id=local", #"{"name":"n"}"#),
+                (.post, "\(jobs)?db_id=scratch", startBody.replacing("NAME", with: "throttled")), (.get, "\(jobs)?db_id=scratch", nil),
+                (.get, "\(jobs)/absent-AbCdE12345?db_id=scratch", nil), (.post, "\(jobs)/absent-AbCdE12345/stop?db_id=scratch", nil),
+                (.delete, "\(jobs)/absent-AbCdE12345?db_id=scratch", nil),
+            ] {
+                try await expect(429, method, uri, json: json, headers: throttled)
+            }
 
             // The AgentCore surface.
             let pending = try await client.send(.post, "\(jobs)?db_id=scratch", json: startBody.replacing("NAME", with: "pending"), headers: admin)

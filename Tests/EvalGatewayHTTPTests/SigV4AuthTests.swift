@@ -264,9 +264,9 @@ import Testing
 
             let tenant = TestSigner(keyID: "AKIDTENANT", secret: "tenant-secret")
             let elsewhere = try await client.send(.get, Self.base, headers: tenant.headers(.get, Self.base))
-            #expect(elsewhere.status == .forbidden)
-            #expect(elsewhere.awsErrorType == "AccessDeniedException")
-            #expect(elsewhere.object["message"] as? String == "This token may not access database 'db'")
+            #expect(elsewhere.status == .notFound)
+            #expect(elsewhere.awsErrorType == "ResourceNotFoundException")
+            #expect(elsewhere.object["message"] as? String == "No database found with id 'db'")
         }
     }
 

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MemoryAdapter
+import PostgresAdapter
 import SQLiteAdapter
 import Testing
 
@@ -23,6 +24,8 @@ struct TestGateway {
         extra: [RegisteredDatabase] = [],
         only: Set<String>? = nil,
         metrics: MetricsExposition? = nil,
+        registryStore: (any RegistryStore)? = nil,
+        throttle: RequestThrottle = RequestThrottle(),
         sigV4: SigV4Configuration? = nil,
         now: @escaping @Sendable () -> Int64 = Timestamp.now
     ) async throws -> TestGateway {
@@ -43,13 +46,22 @@ struct TestGateway {
             databases = databases.map { database in
                 RegisteredDatabase(
                     configuration: database.configuration,
-                    store: InstrumentedEvalRunStore(database.store, databaseID: database.id, adapter: database.adapter, factory: metrics.factory)
+                    store: TenantStore(database.store, databaseID: database.id, adapter: database.adapter, factory: metrics.factory)
                 )
             }
         }
+        let catalog = DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID, tokens: tokens.map { RegisteredToken(token: $0) }, sigV4: sigV4)
+        var registry: TenantRegistry?
+        if let registryStore {
+            let adapters = AdapterRegistry([MemoryAdapter(), SQLiteAdapter(), PostgresAdapter()])
+            let storeMetrics = metrics.map { StoreMetricsProvider(factory: $0.factory) }
+            registry = TenantRegistry(catalog: catalog, store: registryStore, adapters: adapters, metrics: storeMetrics, logger: Logger(label: "test"))
+            await registry?.sync()
+        }
         let services = GatewayServices(
-            catalog: DatabaseCatalog(databases: databases, defaultDatabaseID: defaultDatabaseID),
-            access: AccessPolicy(tokens: tokens, sigV4: sigV4),
+            catalog: catalog,
+            registry: registry,
+            throttle: throttle,
             limits: limits,
             metrics: metrics,
             logger: Logger(label: "test"),

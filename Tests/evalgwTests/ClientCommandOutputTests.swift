@@ -15,8 +15,7 @@ import Testing
         let tables = ["agno_eval_runs"]
         let database = RegisteredDatabase(configuration: DatabaseConfiguration(id: "db", adapter: "memory", tables: tables), store: MemoryEvalRunStore(tables: tables))
         let services = GatewayServices(
-            catalog: DatabaseCatalog(databases: [database]),
-            access: AccessPolicy(tokens: [AccessToken(name: "cli", secret: "cli-token", scopes: [.admin], databases: ["*"])]),
+            catalog: DatabaseCatalog(databases: [database], tokens: [RegisteredToken(token: AccessToken(name: "cli", secret: "cli-token", scopes: [.admin], databases: ["*"]))]),
             logger: Logger(label: "test")
         )
         let app = Application(router: buildGatewayRouter(services: services), logger: Logger(label: "test"))

@@ -1,3 +1,5 @@
+import Crypto
+
 /// What a token may do.
 public enum Scope: String, Sendable, CaseIterable {
     /// List and get.
@@ -10,24 +12,46 @@ public enum Scope: String, Sendable, CaseIterable {
     case admin
 }
 
-/// A principal from configuration: a bearer token, or the principal of a SigV4 access key
-/// (``SigV4Credential``). Carries its scopes and the databases it may touch.
+/// A principal: a bearer token (from the configuration file or the admin API), or the principal of a
+/// SigV4 access key (``SigV4Credential``). Carries its scopes, the databases it may touch and its rate.
+///
+/// The gateway keeps only the SHA-256 of a token's secret: a token made through the admin API is never
+/// stored in clear, and one from the file is hashed when it is read.
 public struct AccessToken: Sendable, Equatable {
-    /// A label for logs (never the secret).
+    /// A label for logs and the admin API (never the secret).
     public var name: String
-    /// The secret: the bearer token the client sends, or a SigV4 credential's secret access key.
-    public var secret: String
+    /// SHA-256 of the secret (the bearer token the client sends).
+    public var secretDigest: [UInt8]
     /// What it may do; `admin` implies every scope.
     public var scopes: Set<Scope>
     /// The `db_id`s it may touch; `*` means all.
     public var databases: Set<String>
+    /// The request rate this token is allowed, across all databases; `nil` = unlimited.
+    public var rate: RateLimit?
 
-    /// Creates a token.
-    public init(name: String, secret: String, scopes: Set<Scope>, databases: Set<String>) {
+    /// Creates a token from its secret, which is hashed and not kept.
+    public init(name: String, secret: String, scopes: Set<Scope>, databases: Set<String>, rate: RateLimit? = nil) {
+        self.init(name: name, secretDigest: Self.digest(of: secret), scopes: scopes, databases: databases, rate: rate)
+    }
+
+    /// Creates a token from the SHA-256 of its secret.
+    public init(name: String, secretDigest: [UInt8], scopes: Set<Scope>, databases: Set<String>, rate: RateLimit? = nil) {
         self.name = name
-        self.secret = secret
+        self.secretDigest = secretDigest
         self.scopes = scopes
         self.databases = databases
+        self.rate = rate
+    }
+
+    /// SHA-256 of a secret.
+    public static func digest(of secret: String) -> [UInt8] { Array(SHA256.hash(data: Array(secret.utf8))) }
+
+    /// Whether `digest` is this token's, compared in constant time.
+    func matches(digest: [UInt8]) -> Bool {
+        guard digest.count == secretDigest.count else { return false }
+        var difference: UInt8 = 0
+        for index in digest.indices { difference |= digest[index] ^ secretDigest[index] }
+        return difference == 0
     }
 
     /// Whether the token grants `scope`.
@@ -54,7 +78,7 @@ public enum AccessError: Error, Sendable, Equatable {
     case missingCredentials
     /// A token that is not configured (HTTP 401).
     case invalidToken
-    /// A valid token outside its scopes or tenants (HTTP 403).
+    /// A valid token outside its scopes (HTTP 403).
     case forbidden(String)
 
     /// The message for the client.
@@ -67,23 +91,24 @@ public enum AccessError: Error, Sendable, Equatable {
     }
 }
 
-/// The configured bearer tokens and SigV4 access keys. With neither configured, the gateway is open.
+/// The bearer tokens (from the file and the registry) and SigV4 access keys. With neither, the gateway
+/// is open.
 public struct AccessPolicy: Sendable {
-    private let tokensBySecret: [String: AccessToken]
+    private let tokensByDigest: [[UInt8]: AccessToken]
     private let credentialsByKeyID: [String: SigV4Credential]
     /// SigV4 verification; `nil` when it is off (no access keys configured).
     public let sigV4: SigV4Configuration?
 
     /// A policy over these tokens and, optionally, SigV4 access keys.
     public init(tokens: [AccessToken], sigV4: SigV4Configuration? = nil) {
-        tokensBySecret = Dictionary(tokens.map { ($0.secret, $0) }, uniquingKeysWith: { first, _ in first })
+        tokensByDigest = Dictionary(tokens.map { ($0.secretDigest, $0) }, uniquingKeysWith: { first, _ in first })
         let credentials = sigV4?.credentials ?? []
         credentialsByKeyID = Dictionary(credentials.map { ($0.accessKeyID, $0) }, uniquingKeysWith: { first, _ in first })
         self.sigV4 = credentials.isEmpty ? nil : sigV4
     }
 
     /// Whether neither a token nor an access key is configured (every request is let through).
-    public var isOpen: Bool { tokensBySecret.isEmpty && credentialsByKeyID.isEmpty }
+    public var isOpen: Bool { tokensByDigest.isEmpty && credentialsByKeyID.isEmpty }
 
     /// The SigV4 credential with this access key id, if configured.
     public func sigV4Credential(accessKeyID: String) -> SigV4Credential? { credentialsByKeyID[accessKeyID] }
@@ -95,7 +120,8 @@ public struct AccessPolicy: Sendable {
         guard let authorization, !authorization.isEmpty else { throw .missingCredentials }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw .missingCredentials }
-        guard let token = tokensBySecret[String(parts[1]).trimmingSpaces] else { throw .invalidToken }
+        let digest = AccessToken.digest(of: String(parts[1]).trimmingSpaces)
+        guard let token = tokensByDigest[digest], token.matches(digest: digest) else { throw .invalidToken }
         return token
     }
 
@@ -105,11 +131,8 @@ public struct AccessPolicy: Sendable {
         throw .forbidden("This token does not have the '\(scope.rawValue)' scope")
     }
 
-    /// Checks that `token` (nil when open) may touch database `id`.
-    public static func require(databaseID id: String, for token: AccessToken?) throws(AccessError) {
-        guard let token, !token.mayAccess(databaseID: id) else { return }
-        throw .forbidden("This token may not access database '\(id)'")
-    }
+    /// The bearer tokens, in no particular order.
+    public var tokens: some Collection<AccessToken> { tokensByDigest.values }
 }
 
 extension String {

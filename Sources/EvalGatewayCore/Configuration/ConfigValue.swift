@@ -21,89 +21,22 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A configuration problem: the key (a dotted path such as `databases[1].path`) and what is wrong.
-/// The loader adds the file name.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file the problem is in, when known.
-    public var file: String?
-    /// The dotted path of the key.
-    public var key: String
-    /// What is wrong, as a sentence a user can act on.
-    public var problem: String
-
-    /// Creates an error for `key`.
-    public init(file: String? = nil, key: String, problem: String) {
-        self.file = file
-        self.key = key
-        self.problem = problem
-    }
-
-    public var description: String {
-        "\(file.map { "\($0): " } ?? "")\(key): \(problem)"
-    }
-}
-
-/// The adapter-specific keys of one database entry, with typed access that names the key on failure.
-public struct AdapterOptions: Sendable, Equatable {
-    /// The raw values, keyed by option name.
-    public var values: [String: ConfigValue]
-    /// The key path of the database entry (e.g. `databases[0]`), for messages.
-    public var path: String
-
-    /// Wraps the options of the entry at `path`.
-    public init(_ values: [String: ConfigValue] = [:], path: String = "database") {
-        self.values = values
-        self.path = path
-    }
-
-    /// An optional string option.
-    public func string(_ key: String) throws(ConfigurationError) -> String? {
-        switch values[key] {
-        case nil, .null: return nil
-        case .string(let value): return value
-        case .integer(let value): return String(value)
-        case let other?: throw ConfigurationError(key: "\(path).\(key)", problem: "expected a string, found '\(other)'")
-        }
-    }
-
-    /// A required string option.
-    public func requiredString(_ key: String) throws(ConfigurationError) -> String {
-        guard let value = try string(key), !value.isEmpty else {
-            throw ConfigurationError(key: "\(path).\(key)", problem: "is required")
-        }
-        return value
-    }
-
-    /// An optional integer option within `range`.
-    public func integer(_ key: String, in range: ClosedRange<Int> = Int.min...Int.max) throws(ConfigurationError) -> Int? {
-        let number: Int
-        switch values[key] {
-        case nil, .null: return nil
-        case .integer(let value): number = value
-        case let other?: throw ConfigurationError(key: "\(path).\(key)", problem: "expected an integer, found '\(other)'")
-        }
-        guard range.contains(number) else {
-            throw ConfigurationError(key: "\(path).\(key)", problem: "must be between \(range.lowerBound) and \(range.upperBound), found \(number)")
-        }
-        return number
-    }
-
-    /// An optional number option (integers accepted).
-    public func double(_ key: String) throws(ConfigurationError) -> Double? {
-        switch values[key] {
-        case nil, .null: return nil
-        case .integer(let value): return Double(value)
-        case .double(let value): return value
-        case let other?: throw ConfigurationError(key: "\(path).\(key)", problem: "expected a number, found '\(other)'")
-        }
-    }
-
-    /// An optional boolean option.
-    public func bool(_ key: String) throws(ConfigurationError) -> Bool? {
-        switch values[key] {
-        case nil, .null: return nil
-        case .bool(let value): return value
-        case let other?: throw ConfigurationError(key: "\(path).\(key)", problem: "expected true or false, found '\(other)'")
+extension ConfigValue {
+    /// Types an unquoted scalar as YAML does: `~`, `null` or nothing is null, `true`/`false` a boolean,
+    /// `8` an integer, `2.5` a number, anything else a string.
+    public init(plainScalar text: String) {
+        switch text {
+        case "", "~", "null", "Null", "NULL": self = .null
+        case "true", "True", "TRUE": self = .bool(true)
+        case "false", "False", "FALSE": self = .bool(false)
+        default:
+            if let integer = Int(text) {
+                self = .integer(integer)
+            } else if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let number = Double(text), number.isFinite {
+                self = .double(number)
+            } else {
+                self = .string(text)
+            }
         }
     }
 }

@@ -51,6 +51,8 @@ public struct AgentCoreErrorMiddleware: RouterMiddleware {
             }
         case let error as SigV4Rejection:
             return (AgentCoreError(type: error.awsType, status: error.status, message: error.message), nil)
+        case let error as ThrottledError:
+            return (AgentCoreError(type: "ThrottlingException", status: .tooManyRequests, message: error.message, retryAfter: error.retryAfterSeconds), nil)
         case let error as BatchEvaluationError:
             switch error {
             case .idempotentParameterMismatch(let message):

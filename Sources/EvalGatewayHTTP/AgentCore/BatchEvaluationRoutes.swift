@@ -64,6 +64,7 @@ struct BatchEvaluationRoutes: Sendable {
             evalRunsTable: target.table
         )
         let creation = try await store.createBatchEvaluation(job)
+        if creation.created { services.catalog.announceJobStarted(databaseID: target.database.id) }
         return .json(status: .accepted) { BatchEvaluationWire.writeStarted(creation.job, to: &$0) }
     }
 

@@ -11,10 +11,10 @@ struct BatchJobGauges: Sendable {
     /// The most jobs read per database in one scrape.
     static let scanLimit = 10_000
 
-    /// Counts every database's jobs by status and records the gauges. A database that cannot be read
-    /// keeps its previous values.
+    /// Counts the jobs of every database in use by status and records the gauges (a database nothing has
+    /// used since start is not opened for it). A database that cannot be read keeps its previous values.
     func sample() async {
-        for database in catalog.databases {
+        for database in catalog.databases where (database.store as? TenantStore)?.hasBeenUsed ?? true {
             guard let jobs = database.batchEvaluations else { continue }
             var counts: [BatchEvaluationStatus: Int] = [:]
             var cursor: BatchEvaluationCursor?

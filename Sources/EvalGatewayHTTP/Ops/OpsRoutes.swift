@@ -38,11 +38,14 @@ struct OpsRoutes: Sendable {
         }
     }
 
-    /// Pings every backend at once, each with a short timeout: 200 when all answer, else 503 naming
-    /// the databases that did not.
+    /// Pings every backend in use at once, each with a short timeout (a database nothing has used since
+    /// start is not opened for it): 200 when all answer, else 503 naming the databases that did not.
+    /// `registry` says whether the registry store was reachable at the last check (`stale`: the gateway
+    /// serves its last known registry).
     @Sendable func ready(_ request: Request, context: GatewayRequestContext) async throws -> Response {
+        let inUse = services.catalog.databases.filter { ($0.store as? TenantStore)?.hasBeenUsed ?? true }
         let failing = await withTaskGroup(of: String?.self) { group in
-            for database in services.catalog.databases {
+            for database in inUse {
                 group.addTask {
                     let answered = await Self.answers(within: Self.readinessTimeout) { try await database.store.ping() }
                     return answered ? nil : database.id
@@ -52,7 +55,7 @@ struct OpsRoutes: Sendable {
             for await id in group { if let id { failing.append(id) } }
             return failing.sorted()
         }
-        let all = services.catalog.databases.map(\.id)
+        let all = inUse.map(\.id)
         return .json(status: failing.isEmpty ? .ok : .serviceUnavailable) { writer in
             writer.beginObject()
             if failing.isEmpty {
@@ -61,6 +64,9 @@ struct OpsRoutes: Sendable {
                 writer.key("detail"); writer.write("Databases not ready: \(failing.joined(separator: ", "))")
                 writer.key("error_code"); writer.write("BACKEND_UNAVAILABLE")
                 writer.key("status"); writer.write("not_ready")
+            }
+            if let registry = services.registry {
+                writer.key("registry"); writer.write(registry.isStale ? "stale" : "ok")
             }
             writer.key("databases")
             writer.beginObject()

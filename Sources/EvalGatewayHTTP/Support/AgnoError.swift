@@ -84,6 +84,27 @@ public struct ValidationIssue: Sendable, Equatable {
         self.type = type
     }
 
+    /// A configuration problem in a request body (`body.options.path: is required`), located by its key
+    /// path.
+    public init(configuration error: ConfigurationError) {
+        var location: [LocationPart] = []
+        for part in error.key.split(separator: ".") {
+            var rest = Substring(part)
+            if let bracket = rest.firstIndex(of: "[") {
+                location.append(.key(String(rest[..<bracket])))
+                rest = rest[bracket...]
+                while rest.first == "[", let close = rest.firstIndex(of: "]") {
+                    let inside = rest[rest.index(after: rest.startIndex)..<close]
+                    location.append(Int(inside).map(LocationPart.index) ?? .key(String(inside)))
+                    rest = rest[rest.index(after: close)...]
+                }
+            } else {
+                location.append(.key(String(rest)))
+            }
+        }
+        self.init(location, error.problem, type: "value_error")
+    }
+
     /// The issue as a sentence for `detail`.
     var detailSentence: String {
         let path = location.map { part -> String in

@@ -43,6 +43,15 @@ public struct AgnoErrorMiddleware: RouterMiddleware {
             }
         case let error as SigV4Rejection:
             return (AgnoError(.unauthorized, error.message), nil)
+        case let error as ThrottledError:
+            return (AgnoError(.tooManyRequests, error.message, retryAfter: error.retryAfterSeconds), nil)
+        case let error as ConfigurationError:
+            return (AgnoError.validation(ValidationIssue(configuration: error)), nil)
+        case let error as RegistryError:
+            switch error {
+            case .declared: return (AgnoError(.conflict, error.message), nil)
+            case .unreachable, .invalidName: return (AgnoError(.unprocessableContent, error.message), nil)
+            }
         case let error as StorageError:
             switch error {
             case .notFound(let message): return (AgnoError(.notFound, message), nil)

@@ -1,4 +1,4 @@
-public import EvalGatewayCore
+import EvalGatewayCore
 import HTTPTypes
 public import Hummingbird
 import NIOCore
@@ -9,32 +9,29 @@ import NIOCore
 /// principal (``AccessToken``), so the scope and tenant checks in the routes apply alike.
 ///
 /// A signed request's body is read here (up to the body limit) to hash it, and handed on to the route.
+///
+/// The tokens are read from the live catalog on every request, so a token made or revoked through the
+/// admin API is in force at once. An authenticated principal with a rate takes one request from its
+/// bucket here (429 when it is empty).
 public struct AuthenticationMiddleware: RouterMiddleware {
     public typealias Context = GatewayRequestContext
-    let policy: AccessPolicy
-    let verifier: SigV4Verifier?
-    let maxBodyBytes: Int
+    let services: GatewayServices
 
-    /// Creates the middleware over `policy`; a signed body may be at most `maxBodyBytes`, and `now`
-    /// (epoch seconds) is the clock signed requests' dates are checked against.
-    public init(policy: AccessPolicy, maxBodyBytes: Int = RequestLimits().maxBodyBytes, now: @escaping @Sendable () -> Int64 = Timestamp.now) {
-        self.policy = policy
-        self.verifier = SigV4Verifier(policy: policy, now: now)
-        self.maxBodyBytes = maxBodyBytes
-    }
-
-    /// Creates the middleware over the services' policy, body limit and clock.
+    /// Creates the middleware over the services' tokens, body limit, rates and clock.
     public init(services: GatewayServices) {
-        self.init(policy: services.access, maxBodyBytes: services.limits.maxBodyBytes, now: services.now)
+        self.services = services
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        let policy = services.access
         guard !policy.isOpen, let authorization = request.headers[.authorization], SigV4Authorization.isSigV4(authorization) else {
             context.token = try policy.authenticate(authorization: request.headers[.authorization])
+            try admit(context.token)
             return try await next(request, context)
         }
-        guard let verifier else {
+        let maxBodyBytes = services.limits.maxBodyBytes
+        guard let verifier = SigV4Verifier(policy: policy, now: services.now) else {
             throw SigV4Rejection(
                 .notAccepted,
                 "This gateway does not accept AWS SigV4 signatures (auth.sigv4 is not configured): send Authorization: Bearer <token>"
@@ -68,7 +65,14 @@ public struct AuthenticationMiddleware: RouterMiddleware {
             )
             throw error
         }
+        try admit(context.token)
         return try await next(request, context)
+    }
+
+    /// Takes one request from the principal's rate, if it has one.
+    private func admit(_ token: AccessToken?) throws(ThrottledError) {
+        guard let token, let rate = token.rate else { return }
+        try services.admit(.token, name: token.name, rate: rate)
     }
 
     /// The values of each signed header; `host` is the `Host` header or, where HTTP/1's `Host` became

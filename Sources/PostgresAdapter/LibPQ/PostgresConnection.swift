@@ -43,7 +43,7 @@ package struct PostgresConnectionParameters: Sendable {
 /// guarantees by confining it to a serial dispatch queue. Every call blocks; none may run on Swift's
 /// cooperative pool or on an event loop. NOTICE messages are swallowed instead of printed to stderr.
 package final class PostgresConnection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// Prepared statement names by SQL.
     private var preparedStatements: [String: String] = [:]
     private var nextStatementNumber = 0

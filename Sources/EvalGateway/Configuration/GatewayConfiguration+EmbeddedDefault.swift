@@ -3,10 +3,12 @@ import EvalGatewayCore
 extension GatewayConfiguration {
     /// The configuration `evalgw serve` runs on when given no `--config` and there is no
     /// `config/gateway.yaml` where it starts: an SQLite file under `./data/` (`local`) and an in-memory
-    /// database (`scratch`), open (no tokens), on 127.0.0.1:7070. The repository's `config/gateway.yaml`
+    /// database (`scratch`), open (no tokens), on 127.0.0.1:7070, with the tenants made through the
+    /// admin API kept in `./data/registry.sqlite`. The repository's `config/gateway.yaml`
     /// is this configuration with comments; a test keeps the two equal.
     public static let embeddedDefaultYAML = """
         server: { host: 127.0.0.1, port: 7070 }
+        registry: { adapter: sqlite, path: ./data/registry.sqlite }
         databases:
           - id: local
             adapter: sqlite

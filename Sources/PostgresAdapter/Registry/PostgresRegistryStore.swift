@@ -1,0 +1,349 @@
+public import EvalGatewayCore
+public import Logging
+import Foundation
+import Synchronization
+
+/// The registry store of a fleet (`registry: {adapter: postgres, url: …, schema: evalgw}`): databases and
+/// tokens made through the admin API of any gateway, in tables of one Postgres schema that every gateway
+/// of the fleet points at.
+///
+/// - Every write bumps the version row and stamps its entry in one transaction; the row lock on the
+///   version serializes writers, so versions are assigned in commit order.
+/// - The same transaction sends `NOTIFY evalgw_registry` (delivered on commit): each gateway holds one
+///   connection that `LISTEN`s, on a thread of its own, and catches up at once. Gateways also poll the
+///   version, which covers a notification lost while their listening connection was down.
+/// - Tables are created on first use, under an advisory lock, so gateways starting together do not race.
+public final class PostgresRegistryStore: RegistryStore {
+    /// The `NOTIFY` channel.
+    static let channel = "evalgw_registry"
+
+    private let pool: PostgresConnectionPool
+    private let parameters: PostgresConnectionParameters
+    private let schema: String
+    private let tables: Tables
+    private let logger: Logger
+    private let prepared = Atomic<Bool>(false)
+    private let listener = Mutex<ListenerState>(ListenerState())
+
+    private struct ListenerState {
+        var continuations: [Int: AsyncStream<RegistryNotification>.Continuation] = [:]
+        var nextID = 0
+        var listening = false
+        var stopped = false
+    }
+
+    struct Tables {
+        let entries: String
+        let version: String
+        let keys: String
+
+        init(schema: String) {
+            let quoted = PostgresIdentifier.quote(schema)
+            entries = "\(quoted).evalgw_registry_entries"
+            version = "\(quoted).evalgw_registry_version"
+            keys = "\(quoted).evalgw_registry_keys"
+        }
+    }
+
+    /// A store in `schema` of the server at `settings.url`. Opens nothing until first used.
+    public init(settings: PostgresStoreSettings, logger: Logger) throws(ConfigurationError) {
+        if let problem = PostgresIdentifier.problem(with: settings.schema) {
+            throw ConfigurationError(key: "registry.schema", problem: problem)
+        }
+        self.schema = settings.schema
+        self.tables = Tables(schema: settings.schema)
+        self.parameters = settings.connectionParameters
+        self.pool = PostgresConnectionPool(
+            label: "evalgw.registry",
+            size: max(1, settings.maxConnections),
+            parameters: settings.connectionParameters,
+            waitTimeoutMilliseconds: settings.poolTimeoutMilliseconds
+        )
+        self.logger = logger
+    }
+
+    private enum Column: Int, CaseIterable {
+        case kind, name, definition, secretSHA256, createdAt, updatedAt, version, removed
+
+        static let list = "kind, name, definition, secret_sha256, created_at, updated_at, version, removed"
+    }
+
+    public func changes(after version: Int64) async throws -> RegistryChanges {
+        try await run(.idempotent) { [tables] connection in
+            try connection.inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+                let current = try connection.executePrepared("SELECT version FROM \(tables.version) WHERE id = 1", []).int64(0, 0)
+                let rows = try connection.executePrepared(
+                    "SELECT \(Column.list) FROM \(tables.entries) WHERE version > $1::bigint AND ($1::bigint > 0 OR NOT removed) ORDER BY version",
+                    [String(version)]
+                )
+                let entries = (0..<rows.rowCount).map { Self.entry(rows, $0) }
+                return RegistryChanges(entries: entries, version: current)
+            }
+        }
+    }
+
+    public func currentVersion() async throws -> Int64 {
+        try await run(.idempotent) { [tables] connection in
+            try connection.executePrepared("SELECT version FROM \(tables.version) WHERE id = 1", []).int64(0, 0)
+        }
+    }
+
+    public func put(_ entry: RegistryEntry) async throws -> RegistryWrite {
+        try await run(.write) { [tables, schema] connection in
+            try connection.inTransaction { () throws -> RegistryWrite in
+                let version = try connection.executePrepared(
+                    "UPDATE \(tables.version) SET version = version + 1 WHERE id = 1 RETURNING version", []
+                ).int64(0, 0)
+                if let digest = entry.secretDigest {
+                    let holders = try connection.executePrepared(
+                        "SELECT 1 FROM \(tables.entries) WHERE secret_sha256 = $1 AND NOT removed AND NOT (kind = $2 AND name = $3)",
+                        [Self.hex(digest), entry.kind.rawValue, entry.name]
+                    )
+                    if holders.rowCount > 0 { throw StorageError.conflict("This token secret is already used by another token") }
+                }
+                let existing = try connection.executePrepared(
+                    "SELECT created_at, removed FROM \(tables.entries) WHERE kind = $1 AND name = $2",
+                    [entry.kind.rawValue, entry.name]
+                )
+                let created = existing.rowCount == 0 || existing.string(0, 1) == "t"
+                var stored = entry
+                stored.version = version
+                stored.isRemoved = false
+                if !created { stored.createdAt = existing.int64(0, 0) }
+                try connection.executePrepared("""
+                    INSERT INTO \(tables.entries) (\(Column.list)) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint, false)
+                    ON CONFLICT (kind, name) DO UPDATE SET definition = excluded.definition, secret_sha256 = excluded.secret_sha256,
+                        created_at = excluded.created_at, updated_at = excluded.updated_at, version = excluded.version, removed = false
+                    """, [
+                        stored.kind.rawValue, stored.name, stored.definition, stored.secretDigest.map(Self.hex),
+                        String(stored.createdAt), String(stored.updatedAt), String(version),
+                    ])
+                try Self.notify(connection, schema: schema, .changed(version: version))
+                return RegistryWrite(created: created, entry: stored)
+            }
+        }
+    }
+
+    public func remove(_ kind: RegistryEntry.Kind, name: String, at timestamp: Int64) async throws -> Bool {
+        do {
+            return try await removeExisting(kind, name: name, at: timestamp)
+        } catch is NothingRemoved {
+            return false
+        }
+    }
+
+    private func removeExisting(_ kind: RegistryEntry.Kind, name: String, at timestamp: Int64) async throws -> Bool {
+        try await run(.write) { [tables, schema] connection in
+            try connection.inTransaction { () throws -> Bool in
+                let version = try connection.executePrepared(
+                    "UPDATE \(tables.version) SET version = version + 1 WHERE id = 1 RETURNING version", []
+                ).int64(0, 0)
+                let removed = try connection.executePrepared(
+                    "UPDATE \(tables.entries) SET removed = true, secret_sha256 = NULL, updated_at = $3::bigint, version = $4::bigint WHERE kind = $1 AND name = $2 AND NOT removed",
+                    [kind.rawValue, name, String(timestamp), String(version)]
+                ).affectedRows
+                guard removed > 0 else { throw NothingRemoved() }
+                try Self.notify(connection, schema: schema, .changed(version: version))
+                return true
+            }
+        }
+    }
+
+    /// Rolls back a removal that found nothing, so the version is not bumped for it.
+    private struct NothingRemoved: Error {}
+
+    public func sharedKey(named name: String) async throws -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        let candidate = Self.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let key = try await run(.write) { [tables] connection in
+            try connection.executePrepared(
+                "INSERT INTO \(tables.keys) (name, key) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET key = \(tables.keys).key RETURNING key",
+                [name, candidate]
+            ).string(0, 0)
+        }
+        return Self.bytes(hex: key)
+    }
+
+    public func notifications() -> AsyncStream<RegistryNotification>? {
+        let (stream, continuation) = AsyncStream.makeStream(of: RegistryNotification.self)
+        let startThread = listener.withLock { state -> Bool in
+            let id = state.nextID
+            state.nextID += 1
+            state.continuations[id] = continuation
+            continuation.onTermination = { [weak self] _ in
+                _ = self?.listener.withLock { $0.continuations.removeValue(forKey: id) }
+            }
+            guard !state.listening, !state.stopped else { return false }
+            state.listening = true
+            return true
+        }
+        if startThread { startListening() }
+        return stream
+    }
+
+    public func publish(_ notification: RegistryNotification) async {
+        do {
+            try await run(.write) { [schema] connection in try Self.notify(connection, schema: schema, notification) }
+        } catch {
+            logger.debug("cannot notify the fleet", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    public func close() async {
+        let continuations = listener.withLock { state in
+            state.stopped = true
+            defer { state.continuations.removeAll() }
+            return Array(state.continuations.values)
+        }
+        for continuation in continuations { continuation.finish() }
+        await pool.close()
+    }
+
+    // MARK: - Listening
+
+    /// Runs the `LISTEN` loop on a thread of its own: a blocking `poll` on one connection, reconnecting
+    /// after a failure. Ends within half a second of ``close()``.
+    private func startListening() {
+        Thread.detachNewThread { [weak self] in
+            Thread.current.name = "evalgw.registry.listen"
+            self?.listen()
+        }
+    }
+
+    private func listen() {
+        var connection: PostgresConnection?
+        while !listener.withLock({ $0.stopped }) {
+            do {
+                if connection == nil {
+                    let opened = try PostgresConnection(parameters: parameters)
+                    try opened.execute("LISTEN \(Self.channel)")
+                    connection = opened
+                }
+                for notification in try connection!.waitForNotifications(timeoutMilliseconds: 500) {
+                    guard let separator = notification.payload.firstIndex(of: "|"),
+                          notification.payload[..<separator] == schema,
+                          let parsed = RegistryNotification(payload: String(notification.payload[notification.payload.index(after: separator)...]))
+                    else { continue }
+                    deliver(parsed)
+                }
+            } catch {
+                connection = nil
+                logger.debug("registry listener reconnecting", metadata: ["error": .string("\(error)")])
+                Thread.sleep(forTimeInterval: 1)
+            }
+        }
+    }
+
+    private func deliver(_ notification: RegistryNotification) {
+        for continuation in listener.withLock({ Array($0.continuations.values) }) { continuation.yield(notification) }
+    }
+
+    // MARK: - Helpers
+
+    private static func notify(_ connection: PostgresConnection, schema: String, _ notification: RegistryNotification) throws {
+        try connection.executePrepared("SELECT pg_notify($1, $2)", [channel, "\(schema)|\(notification.payload)"])
+    }
+
+    private func run<T: Sendable>(_ policy: PostgresRetryPolicy, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        do {
+            return try await pool.run(policy) { [self] connection in
+                try prepareTables(on: connection)
+                return try body(connection)
+            }
+        } catch let error as NothingRemoved {
+            throw error
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw PostgresEvalRunStore.storageError(error)
+        }
+    }
+
+    private func prepareTables(on connection: PostgresConnection) throws {
+        guard !prepared.load(ordering: .acquiring) else { return }
+        try connection.inTransaction {
+            try connection.execute("SELECT pg_advisory_xact_lock(hashtext('evalgw_registry:' || $1))", [schema])
+            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(schema))")
+            try connection.execute("""
+                CREATE TABLE IF NOT EXISTS \(tables.entries) (
+                    kind text NOT NULL,
+                    name text COLLATE "C" NOT NULL,
+                    definition text NOT NULL,
+                    secret_sha256 text,
+                    created_at bigint NOT NULL,
+                    updated_at bigint NOT NULL,
+                    version bigint NOT NULL,
+                    removed boolean NOT NULL DEFAULT false,
+                    PRIMARY KEY (kind, name)
+                )
+                """)
+            try connection.execute("CREATE INDEX IF NOT EXISTS evalgw_registry_entries_version ON \(tables.entries) (version)")
+            try connection.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS evalgw_registry_entries_secret ON \(tables.entries) (secret_sha256) WHERE NOT removed AND secret_sha256 IS NOT NULL"
+            )
+            try connection.execute("CREATE TABLE IF NOT EXISTS \(tables.version) (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)")
+            try connection.execute("INSERT INTO \(tables.version) (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING")
+            try connection.execute("CREATE TABLE IF NOT EXISTS \(tables.keys) (name text PRIMARY KEY, key text NOT NULL)")
+        }
+        prepared.store(true, ordering: .releasing)
+    }
+
+    private static func entry(_ rows: PostgresResult, _ row: Int) -> RegistryEntry {
+        RegistryEntry(
+            kind: RegistryEntry.Kind(rawValue: rows.string(row, Column.kind.rawValue)) ?? .database,
+            name: rows.string(row, Column.name.rawValue),
+            definition: rows.string(row, Column.definition.rawValue),
+            secretDigest: rows.optionalString(row, Column.secretSHA256.rawValue).map(bytes(hex:)),
+            createdAt: rows.int64(row, Column.createdAt.rawValue),
+            updatedAt: rows.int64(row, Column.updatedAt.rawValue),
+            version: rows.int64(row, Column.version.rawValue),
+            isRemoved: rows.string(row, Column.removed.rawValue) == "t"
+        )
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), index < hex.endIndex {
+            if let byte = UInt8(hex[index..<next], radix: 16) { bytes.append(byte) }
+            index = next
+        }
+        return bytes
+    }
+}
+
+extension PostgresAdapter: RegistryStoreAdapter {
+    /// `url` (required), `schema` (default `evalgw`), `max_connections` (default 2),
+    /// `connect_timeout_seconds`, `statement_timeout_ms` (default 10 s), `pool_timeout_ms` (default 30 s:
+    /// admin writes are rare and may queue).
+    public var registryOptionKeys: Set<String> {
+        ["url", "schema", "max_connections", "connect_timeout_seconds", "statement_timeout_ms", "pool_timeout_ms"]
+    }
+
+    public func validateRegistry(_ options: AdapterOptions) throws(ConfigurationError) {
+        _ = try registrySettings(options)
+    }
+
+    public func makeRegistryStore(options: AdapterOptions, logger: Logger) async throws -> any RegistryStore {
+        try PostgresRegistryStore(settings: try registrySettings(options), logger: logger)
+    }
+
+    private func registrySettings(_ options: AdapterOptions) throws(ConfigurationError) -> PostgresStoreSettings {
+        let url = try options.requiredString("url")
+        guard PostgresConnectionParameters.isValidConnectionString(url) else {
+            throw options.problem("url", "is not a libpq connection URI or conninfo string (e.g. postgresql://user:password@host:5432/db, or host=… dbname=…)")
+        }
+        let schema = try options.string("schema") ?? "evalgw"
+        if let problem = PostgresIdentifier.problem(with: schema) { throw options.problem("schema", problem) }
+        var settings = PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw:registry")
+        settings.maxConnections = try options.integer("max_connections", in: 1...64) ?? 2
+        settings.connectTimeoutSeconds = try options.integer("connect_timeout_seconds", in: 1...3600)
+        settings.statementTimeoutMilliseconds = try options.integer("statement_timeout_ms", in: 0...86_400_000) ?? 10_000
+        settings.poolTimeoutMilliseconds = try options.integer("pool_timeout_ms", in: 0...3_600_000) ?? 30_000
+        return settings
+    }
+}
