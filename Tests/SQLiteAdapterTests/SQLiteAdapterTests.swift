@@ -118,25 +118,6 @@ import Testing
         await store.shutdown()
     }
 
-    @Test func millionIDDeleteCountsExactly() async throws {
-        let path = temporarySQLitePath()
-        let file = try SQLiteTestFile(path)
-        let store = try await SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
-        // 10,000 of the million ids exist, spread through the list, plus one row that must survive.
-        try file.execute("""
-            WITH RECURSIVE g(n) AS (SELECT 0 UNION ALL SELECT n + 100 FROM g WHERE n < 999900)
-            INSERT INTO agno_eval_runs (run_id, eval_type, eval_data, eval_input, created_at) SELECT 'bulk-' || n, 'accuracy', '{}', '{}', 1 FROM g
-            """)
-        _ = try await store.createEvalRun(EvalRun(id: "survivor", evalType: .accuracy, createdAt: 1), in: "agno_eval_runs")
-        let ids = (0..<1_000_000).map { "bulk-\($0)" }
-        let deletion = try await store.deleteEvalRuns(ids: ids, in: "agno_eval_runs", returningRemovedIDs: false)
-        #expect(deletion.deletedCount == 10_000)
-        #expect(try file.value("SELECT count(*) FROM agno_eval_runs") == "1")
-        let again = try await store.deleteEvalRuns(ids: ids, in: "agno_eval_runs", returningRemovedIDs: true)
-        #expect(again.deletedCount == 0 && again.removedIDs == [])
-        await store.shutdown()
-    }
-
     /// Another program holding the write lock makes writes unavailable (503 upstream) after the busy
     /// timeout, changes nothing, and the store works again once the lock is gone.
     @Test func aLockedFileIsUnavailableAndRecovers() async throws {
