@@ -20,16 +20,13 @@ import Testing
     static let deleter: HTTPFields = [.authorization: "Bearer delete-only-token"]
     /// Allowed only to read: refused (403) by every write and delete.
     static let reader: HTTPFields = [.authorization: "Bearer read-only-token"]
-    /// Allowed everything at one request, ever (its clock never moves): every request after the first is 429.
-    static let throttled: HTTPFields = [.authorization: "Bearer one-request-token"]
     static let jobs = "/evaluations/batch-evaluate"
     static let startBody = #"{"batchEvaluationName":"NAME","evaluators":[{"evaluatorId":"Builtin.Correctness"}],"dataSourceConfig":{"cloudWatchLogs":{"serviceNames":["svc"],"logGroupNames":["lg"],"filterConfig":{"sessionIds":["s-1"]}}}}"#
     /// A body over the gateway's limit.
     static let oversized = String(repeating: "x", count: 8 * 1024)
 
     @Test func everyDocumentedStatusOfEveryOperationIsProducedAndMatchesTheDocument() async throws {
-        let (admin, deleter, reader, throttled) = (Self.admin, Self.deleter, Self.reader, Self.throttled)
-        let (jobs, startBody, oversized) = (Self.jobs, Self.startBody, Self.oversized)
+        let (admin, deleter, reader, jobs, startBody, oversized) = (Self.admin, Self.deleter, Self.reader, Self.jobs, Self.startBody, Self.oversized)
         let seen = StatusLog()
         let contract = OpenAPIContract.served
 
@@ -49,7 +46,6 @@ import Testing
             AccessToken(name: "admin", secret: "admin-token", scopes: [.admin], databases: ["*"]),
             AccessToken(name: "reader", secret: "read-only-token", scopes: [.read], databases: ["*"]),
             AccessToken(name: "deleter", secret: "delete-only-token", scopes: [.delete], databases: ["*"]),
-            AccessToken(name: "throttled", secret: "one-request-token", scopes: [.admin], databases: ["*"], rate: RateLimit(requestsPerSecond: 1, burst: 1)),
         ]
         let signer = TestSigner()
         let gateway = try await TestGateway.make(
@@ -57,7 +53,6 @@ import Testing
             limits: RequestLimits(maxIDsPerRequest: 50, maxBodyBytes: 4 * 1024),
             extra: [fragile, down],
             metrics: MetricsExposition(requireToken: true),
-            throttle: RequestThrottle(now: { 0 }),
             sigV4: SigV4Configuration(credentials: [SigV4AuthTests.credential()]),
             now: { signer.time + 60 }
         )
@@ -73,13 +68,10 @@ import Testing
 
             // Operations.
             try await expect(200, .get, "/health", headers: [:])
+            try await expect(503, .get, "/ready", headers: [:])
             try await expect(401, .get, "/metrics", headers: [:])
             try await expect(200, .get, "/metrics")
             try await expect(200, .get, "/openapi.json", headers: [:])
-            try await expect(200, .get, "/config")
-            try await expect(401, .get, "/config", headers: [:])
-            try await expect(403, .get, "/config", headers: deleter)
-            try await expect(413, .get, "/config", json: oversized, headers: oversizedSigned(.get, "/config"))
 
             // The Agno surface: every status of every operation.
             try await expect(201, .post, "/eval-runs?db_id=local", json: #"{"id":"kept","eval_type":"accuracy","eval_data":{"score":1}}"#)
@@ -95,8 +87,6 @@ import Testing
                 try await expect(404, method, uri + query + "db_id=nope", json: json)
                 try await expect(503, method, uri + query + "db_id=down", json: json)
             }
-            // A database in use that does not answer makes /ready 503.
-            try await expect(503, .get, "/ready", headers: [:])
             try await expect(200, .get, "/eval-runs?db_id=local")
             try await expect(422, .get, "/eval-runs?db_id=local&sort_by=nonsense")
             try await expect(413, .get, "/eval-runs?db_id=local", json: oversized, headers: oversizedSigned(.get, "/eval-runs?db_id=local"))
@@ -115,19 +105,6 @@ import Testing
             try await expect(200, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":["kept","never"]}"#, headers: admin.merging([.prefer: "return=representation"]))
             try await expect(413, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":[\#((0..<51).map { "\"i\($0)\"" }.joined(separator: ","))]}"#)
             try await expect(422, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":[]}"#)
-
-            // 429: the throttled token's one request is used here, every later one is refused.
-            try await expect(200, .get, "/eval-runs?db_id=local", headers: throttled)
-            for (method, uri, json) in [
-                (HTTPRequest.Method.get, "/eval-runs?db_id=local", String?.none), (.post, "/eval-runs?db_id=local", #"{"eval_type":"accuracy","eval_data":{}}"#),
-                (.delete, "/eval-runs?db_id=local", #"{"eval_run_ids":["x"]}"#), (.get, "/eval-runs/x?db_id=local", nil),
-                (.patch, "/eval-runs/x?db_id=local", #"{"name":"n"}"#),
-                (.post, "\(jobs)?db_id=scratch", startBody.replacing("NAME", with: "throttled")), (.get, "\(jobs)?db_id=scratch", nil),
-                (.get, "\(jobs)/absent-AbCdE12345?db_id=scratch", nil), (.post, "\(jobs)/absent-AbCdE12345/stop?db_id=scratch", nil),
-                (.delete, "\(jobs)/absent-AbCdE12345?db_id=scratch", nil),
-            ] {
-                try await expect(429, method, uri, json: json, headers: throttled)
-            }
 
             // The AgentCore surface.
             let pending = try await client.send(.post, "\(jobs)?db_id=scratch", json: startBody.replacing("NAME", with: "pending"), headers: admin)
@@ -176,6 +153,9 @@ import Testing
                 try await expect(500, method, uri, json: json)
             }
         }
+        // Tenants as data: `/config`, the admin API, and a 429 from every operation that documents one.
+        try await Self.tenantScenarios(contract: contract, seen: seen, tokens: tokens, oversized: oversized)
+
         // `/ready` when every database answers.
         try await TestGateway.make().test { base in
             let response = try await RecordingClient(base: base, contract: contract, seen: seen).send(.get, "/ready")
@@ -186,6 +166,92 @@ import Testing
         for (operation, statuses) in contract.documentedResponses.sorted(by: { $0.key.description < $1.key.description }) {
             let missing = statuses.subtracting(produced[operation] ?? []).subtracting(["default"])
             #expect(missing.isEmpty, "openapi.json lists \(missing.sorted()) for \(operation), but no scenario here produces it: add one, or drop the status from the document")
+        }
+    }
+}
+
+extension OpenAPIResponseTests {
+    /// `/config` and the admin API, every documented status; then a token with a burst of one request and
+    /// a stopped clock makes every operation that documents 429 answer it; then a gateway whose registry
+    /// store cannot be reached answers admin writes 503.
+    static func tenantScenarios(contract: OpenAPIContract, seen: StatusLog, tokens: [AccessToken], oversized: String) async throws {
+        let throttled = AccessToken(name: "throttled", secret: "throttled-token", scopes: [.admin], databases: ["*"], rate: RateLimit(requestsPerSecond: 0.001, burst: 1))
+        let gateway = try await TestGateway.make(
+            tokens: tokens + [throttled],
+            limits: RequestLimits(maxIDsPerRequest: 50, maxBodyBytes: 4 * 1024),
+            throttle: RequestThrottle(now: { 0 })
+        )
+        try await gateway.test { base in
+            let client = RecordingClient(base: base, contract: contract, seen: seen)
+            func expect(_ status: Int, _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = admin, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+                let response = try await client.send(method, uri, json: json, headers: headers)
+                #expect(response.status.code == status, "\(method) \(uri): \(String(buffer: response.body).prefix(300))", sourceLocation: sourceLocation)
+            }
+            try await expect(200, .get, "/config")
+            try await expect(401, .get, "/config", headers: [:])
+            try await expect(403, .get, "/config", headers: deleter)
+
+            let database = #"{"adapter":"memory","tables":["agno_eval_runs"]}"#
+            try await expect(201, .put, "/admin/databases/tenant-x", json: database)
+            try await expect(200, .put, "/admin/databases/tenant-x", json: database)
+            try await expect(409, .put, "/admin/databases/local", json: database)
+            try await expect(413, .put, "/admin/databases/tenant-y", json: #"{"adapter":"memory","options":{"x":"\#(oversized)"}}"#)
+            try await expect(422, .put, "/admin/databases/tenant-y", json: #"{"adapter":"memory","tables":[]}"#)
+            try await expect(200, .get, "/admin/databases?limit=1&page=2")
+            try await expect(422, .get, "/admin/databases?limit=0")
+            try await expect(200, .get, "/admin/databases/tenant-x")
+            try await expect(404, .get, "/admin/databases/nope")
+            try await expect(204, .delete, "/admin/databases/tenant-x")
+            try await expect(404, .delete, "/admin/databases/tenant-x")
+            try await expect(409, .delete, "/admin/databases/local")
+
+            let token = #"{"scopes":["evals:read"],"databases":["local"]}"#
+            try await expect(201, .put, "/admin/tokens/ci", json: token)
+            try await expect(200, .put, "/admin/tokens/ci", json: token)
+            try await expect(409, .put, "/admin/tokens/admin", json: token)
+            try await expect(413, .put, "/admin/tokens/ci", json: #"{"scopes":["evals:read"],"token":"\#(oversized)"}"#)
+            try await expect(422, .put, "/admin/tokens/ci", json: #"{"scopes":[]}"#)
+            try await expect(200, .get, "/admin/tokens")
+            try await expect(204, .delete, "/admin/tokens/ci")
+            try await expect(404, .delete, "/admin/tokens/ci")
+            try await expect(409, .delete, "/admin/tokens/admin")
+
+            for (method, uri, json) in [
+                (HTTPRequest.Method.get, "/admin/databases", String?.none), (.get, "/admin/databases/local", nil), (.put, "/admin/databases/z", database),
+                (.delete, "/admin/databases/z", nil), (.get, "/admin/tokens", nil), (.put, "/admin/tokens/z", token), (.delete, "/admin/tokens/z", nil),
+            ] {
+                try await expect(401, method, uri, json: json, headers: [:])
+                try await expect(403, method, uri, json: json, headers: reader)
+            }
+
+            // 429: the throttled token's one request, then every documented operation refuses it.
+            let asThrottled: HTTPFields = [.authorization: "Bearer throttled-token"]
+            try await expect(200, .get, "/config", headers: asThrottled)
+            for (operation, statuses) in contract.documentedResponses where statuses.contains("429") {
+                let uri = operation.path
+                    .replacing("{db_id}", with: "local").replacing("{name}", with: "z").replacing("{id}", with: "x")
+                    .replacing("{batchEvaluationId}", with: "absent-AbCdE12345") + "?db_id=local"
+                let method = HTTPRequest.Method(operation.method.uppercased())!
+                let hasBody = [.post, .put, .patch, .delete].contains(method)
+                try await expect(429, method, uri, json: hasBody ? "{}" : nil, headers: asThrottled)
+            }
+        }
+
+        // 503: the registry store cannot be reached (a Postgres server at a closed loopback port).
+        let unreachable = try await PostgresAdapter().makeRegistryStore(
+            options: AdapterOptions(["url": .string("postgresql://postgres@127.0.0.1:1/none?connect_timeout=1"), "pool_timeout_ms": .integer(2000)], path: "registry"),
+            logger: Logger(label: "test")
+        )
+        try await TestGateway.make(tokens: tokens, registryStore: unreachable).test { base in
+            let client = RecordingClient(base: base, contract: contract, seen: seen)
+            for (method, uri, json) in [
+                (HTTPRequest.Method.put, "/admin/databases/tenant-z", #"{"adapter":"memory"}"#), (.delete, "/admin/databases/tenant-z", String?.none),
+                (.put, "/admin/tokens/z", #"{"scopes":["evals:read"]}"#), (.delete, "/admin/tokens/z", nil),
+            ] {
+                let response = try await client.send(method, uri, json: json, headers: admin)
+                #expect(response.status == .serviceUnavailable, "\(method) \(uri): \(String(buffer: response.body).prefix(300))")
+                #expect(response.headers[.retryAfter] != nil)
+            }
         }
     }
 }

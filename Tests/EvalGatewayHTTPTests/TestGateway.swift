@@ -24,7 +24,7 @@ struct TestGateway {
         extra: [RegisteredDatabase] = [],
         only: Set<String>? = nil,
         metrics: MetricsExposition? = nil,
-        registryStore: (any RegistryStore)? = nil,
+        registryStore: (any RegistryStore)? = MemoryRegistryStore(),
         throttle: RequestThrottle = RequestThrottle(),
         sigV4: SigV4Configuration? = nil,
         now: @escaping @Sendable () -> Int64 = Timestamp.now

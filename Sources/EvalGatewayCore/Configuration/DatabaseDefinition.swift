@@ -42,7 +42,7 @@ public struct DatabaseDefinition: Sendable {
         for (index, name) in tables.enumerated() {
             if name.isEmpty { throw tableProblem(index, "must not be empty") }
             if tables[..<index].contains(name) { throw tableProblem(index, "'\(name)' is listed twice") }
-            if name.utf8.count > 128 || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            if name.unicodeScalars.count > 128 || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
                 throw tableProblem(index, "'\(DatabaseID.printable(name))' is not a table name (at most 128 characters, no control characters)")
             }
         }

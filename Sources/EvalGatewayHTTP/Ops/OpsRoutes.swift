@@ -38,12 +38,13 @@ struct OpsRoutes: Sendable {
         }
     }
 
-    /// Pings every backend in use at once, each with a short timeout (a database nothing has used since
-    /// start is not opened for it): 200 when all answer, else 503 naming the databases that did not.
+    /// Pings the declared databases and every other one in use at once, each with a short timeout (a
+    /// database registered through the API that nothing has used since start is not opened for it):
+    /// 200 when all answer, else 503 naming the databases that did not.
     /// `registry` says whether the registry store was reachable at the last check (`stale`: the gateway
     /// serves its last known registry).
     @Sendable func ready(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let inUse = services.catalog.databases.filter { ($0.store as? TenantStore)?.hasBeenUsed ?? true }
+        let inUse = services.catalog.databases.filter { $0.source == .config || (($0.store as? TenantStore)?.hasBeenUsed ?? true) }
         let failing = await withTaskGroup(of: String?.self) { group in
             for database in inUse {
                 group.addTask {

@@ -49,12 +49,14 @@ struct ContractCheckingClient: TestClientProtocol {
         return []
     }
 
-    /// Whether a 422 names a member of the body (`loc` starting with `body`).
+    /// Whether a 422 names a member of the body (`loc` starting with `body`) that the document describes
+    /// fully. A database's adapter options (`body.options.…`) are checked by the adapter itself — a libpq
+    /// URL's syntax, a Postgres identifier's rules — which the document gives the types of, not every rule.
     private static func refusesTheBody(_ response: TestResponse) -> Bool {
         guard case .array(let errors)? = (try? JSONValue(parsing: String(buffer: response.body)))?["errors"] else { return false }
         return errors.contains { error in
-            if case .array(let location)? = error["loc"], location.first == .string("body") { return true }
-            return false
+            guard case .array(let location)? = error["loc"], location.first == .string("body") else { return false }
+            return !(location.count > 1 && location[1] == .string("options"))
         }
     }
 }
