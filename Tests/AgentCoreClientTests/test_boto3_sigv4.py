@@ -123,5 +123,6 @@ def test_a_signed_principal_keeps_its_scopes_and_databases(sigv4_gateway):
     other_db.meta.events.register(
         "before-sign.bedrock-agentcore.*", lambda request, **_: setattr(request, "url", request.url + "?db_id=scratch")
     )
-    with pytest.raises(other_db.exceptions.AccessDeniedException):
+    # A database the key may not touch is answered as an unknown one: the key learns nothing of it.
+    with pytest.raises(other_db.exceptions.ResourceNotFoundException):
         other_db.list_batch_evaluations()
