@@ -12,7 +12,10 @@ let package = Package(
     products: [
         .executable(name: "evalgw", targets: ["evalgw"]),
         .library(name: "EvalGatewayCore", targets: ["EvalGatewayCore"]),
+        // The assembly (configuration loader, built-in kinds, GatewayServer), for a gateway that registers more kinds.
+        .library(name: "EvalGateway", targets: ["EvalGateway"]),
         .library(name: "AdapterConformance", targets: ["AdapterConformance"]),
+        .library(name: "AdapterConformanceCommand", targets: ["AdapterConformanceCommand"]),
         .plugin(name: "ConformancePlugin", targets: ["ConformancePlugin"]),
     ],
     dependencies: [
@@ -105,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "evalgw",
             dependencies: [
-                "EvalGateway", "AdapterConformance",
+                "EvalGateway", "AdapterConformanceCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -115,24 +118,39 @@ let package = Package(
         // The storage contract in executable form, for any adapter's own tests.
         .target(name: "AdapterConformance", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
 
-        // `swift package conformance`: builds evalgw and runs `evalgw conformance`.
+        // The `conformance` command over any adapter kinds: `evalgw conformance`, and an adapter package's own tool.
+        .target(
+            name: "AdapterConformanceCommand",
+            dependencies: [
+                "EvalGatewayCore", "AdapterConformance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // `swift package conformance`: builds the package's conformance tool (evalgw here) and runs its
+        // `conformance` command; available to every package that depends on this one.
         .plugin(
             name: "ConformancePlugin",
             capability: .command(
                 intent: .custom(verb: "conformance", description: "Run the adapter conformance suite (see `evalgw conformance --help`).")
-            ),
-            dependencies: ["evalgw"]
+            )
         ),
 
-        // A third-party adapter, written only against the public core, as an outside package would be.
-        .target(name: "ThirdPartyAdapterExample", dependencies: ["EvalGatewayCore"], path: "Tests/ThirdPartyAdapterExample", swiftSettings: swiftSettings),
+        // The example adapter package's adapter (Examples/JSONFileAdapter), built here too so that the
+        // tests below can serve it beside the built-in kinds.
+        .target(
+            name: "ThirdPartyAdapterExample", dependencies: ["EvalGatewayCore"], path: "Examples/JSONFileAdapter/Sources/JSONFileAdapter",
+            swiftSettings: swiftSettings
+        ),
 
         // Tests mirror the sources.
         .testTarget(name: "AdapterConformanceTests", dependencies: ["AdapterConformance", "MemoryAdapter"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ThirdPartyAdapterTests",
             dependencies: [
-                "ThirdPartyAdapterExample", "AdapterConformance", "EvalGateway", "EvalGatewayHTTP",
+                "ThirdPartyAdapterExample", "EvalGateway", "EvalGatewayHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -153,6 +171,14 @@ let package = Package(
         .testTarget(
             name: "EvalGatewayTests",
             dependencies: ["EvalGateway", "EvalGatewayHTTP", "PostgresAdapter", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "evalgwTests",
+            dependencies: [
+                "evalgw", "AdapterConformanceCommand", "EvalGatewayHTTP", "MemoryAdapter",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,21 +4,42 @@ import Foundation
 
 /// How client subcommands print results and errors, in text or JSON.
 enum CommandOutput {
+    /// Where output goes: standard output (one line per call) and standard error (as given), unless a
+    /// test collects them.
+    struct Streams: Sendable {
+        /// Writes one line of output.
+        var line: @Sendable (String) -> Void
+        /// Writes text to the error stream.
+        var error: @Sendable (String) -> Void
+
+        /// The process's standard output and standard error.
+        static let standard = Streams(line: { print($0) }, error: { FileHandle.standardError.write(Data($0.utf8)) })
+    }
+
+    /// The streams of the running command.
+    @TaskLocal static var streams = Streams.standard
+
+    /// Writes one line of output.
+    static func line(_ text: String) { streams.line(text) }
+
+    /// Writes `text` to the error stream.
+    static func error(_ text: String) { streams.error(text) }
+
     /// Prints a success: in JSON, `{"success": true, <the gateway's members…>}`; in text, the headline
     /// then `Label: value` lines.
     static func success(json: Bool, reply: GatewayClient.Reply, headline: String?, lines: [(String, String?)]) {
         if json {
             let body = String(decoding: reply.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if body.hasPrefix("{"), body.count > 2 {
-                print("{\"success\":true," + body.dropFirst())
+                line("{\"success\":true," + body.dropFirst())
             } else {
-                print("{\"success\":true}")
+                line("{\"success\":true}")
             }
             return
         }
-        if let headline { print(headline) }
+        if let headline { line(headline) }
         for (label, value) in lines {
-            if let value { print("\(label): \(value)") }
+            if let value { line("\(label): \(value)") }
         }
     }
 
@@ -30,9 +51,9 @@ enum CommandOutput {
             writer.key("success"); writer.write(false)
             writer.key("error"); writer.write(message)
             writer.endObject()
-            print(writer.text)
+            line(writer.text)
         } else {
-            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            error("Error: \(message)\n")
         }
     }
 

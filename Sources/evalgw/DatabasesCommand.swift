@@ -26,10 +26,10 @@ struct ListDatabases: AsyncParsableCommand {
             guard !options.json else { return CommandOutput.success(json: true, reply: reply, headline: nil, lines: []) }
             for database in reply.object?["data"] as? [[String: Any]] ?? [] {
                 let tables = (database["tables"] as? [String] ?? []).joined(separator: ",")
-                print([database["db_id"] as? String ?? "-", database["adapter"] as? String ?? "-", tables, database["source"] as? String ?? "-"].joined(separator: "\t"))
+                CommandOutput.line([database["db_id"] as? String ?? "-", database["adapter"] as? String ?? "-", tables, database["source"] as? String ?? "-"].joined(separator: "\t"))
             }
             let meta = reply.object?["meta"] as? [String: Any] ?? [:]
-            print("page \(meta["page"] ?? page) of \(meta["total_pages"] ?? "?"), \(meta["total_count"] ?? "?") databases in all")
+            CommandOutput.line("page \(meta["page"] ?? page) of \(meta["total_pages"] ?? "?"), \(meta["total_count"] ?? "?") databases in all")
         }
     }
 }

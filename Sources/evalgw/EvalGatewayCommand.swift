@@ -1,3 +1,4 @@
+import AdapterConformanceCommand
 import ArgumentParser
 
 /// `evalgw`: the gateway server and its command-line client.
@@ -7,8 +8,8 @@ struct EvalGatewayCommand: AsyncParsableCommand {
         commandName: "evalgw",
         abstract: "A gateway for evaluation-run stores: Agno eval-runs API over SQLite, Postgres and memory.",
         subcommands: [
-            Serve.self, Conformance.self, StartCommand.self, GetCommand.self, ListCommand.self, StopCommand.self, ArchiveCommand.self, EvalRunsCommand.self,
-            DatabasesCommand.self, TokensCommand.self,
+            Serve.self, ConformanceCommand<BuiltInConformance>.self, StartCommand.self, GetCommand.self, ListCommand.self, StopCommand.self,
+            ArchiveCommand.self, EvalRunsCommand.self, DatabasesCommand.self, TokensCommand.self,
         ]
     )
 }

@@ -37,10 +37,10 @@ struct ListEvalRuns: AsyncParsableCommand {
             let runs = reply.object?["data"] as? [[String: Any]] ?? []
             for run in runs {
                 let fields = ["id", "eval_type", "name", "created_at"].map { (run[$0] as? String) ?? "-" }
-                print(fields.joined(separator: "\t"))
+                CommandOutput.line(fields.joined(separator: "\t"))
             }
             let meta = reply.object?["meta"] as? [String: Any] ?? [:]
-            print("page \(meta["page"] ?? page) of \(meta["total_pages"] ?? "?"), \(meta["total_count"] ?? "?") runs in all")
+            CommandOutput.line("page \(meta["page"] ?? page) of \(meta["total_pages"] ?? "?"), \(meta["total_count"] ?? "?") runs in all")
         }
     }
 }
@@ -114,10 +114,10 @@ struct DeleteEvalRuns: AsyncParsableCommand {
                 notFound += reply.object?["not_found"] as? [String] ?? []
                 sent += chunk.count
                 if showProgress {
-                    FileHandle.standardError.write(Data("\r\(sent)/\(all.count) ids sent, \(deleted) deleted".utf8))
+                    CommandOutput.error("\r\(sent)/\(all.count) ids sent, \(deleted) deleted")
                 }
             }
-            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+            if showProgress { CommandOutput.error("\n") }
             if options.json {
                 var writer = JSONWriter()
                 writer.beginObject()
@@ -125,9 +125,9 @@ struct DeleteEvalRuns: AsyncParsableCommand {
                 writer.key("deleted"); writer.write(deleted)
                 writer.key("not_found"); writer.write(strings: notFound)
                 writer.endObject()
-                print(writer.text)
+                CommandOutput.line(writer.text)
             } else {
-                print("Deleted \(deleted) eval runs" + (notFound.isEmpty ? "" : "; \(notFound.count) ids not found"))
+                CommandOutput.line("Deleted \(deleted) eval runs" + (notFound.isEmpty ? "" : "; \(notFound.count) ids not found"))
             }
         }
     }

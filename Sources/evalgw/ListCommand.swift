@@ -33,14 +33,14 @@ struct ListBatchEvaluation: AsyncParsableCommand {
                 return
             }
             let jobs = reply.object?["batchEvaluations"] as? [[String: Any]] ?? []
-            if jobs.isEmpty { print("No batch evaluations") }
+            if jobs.isEmpty { CommandOutput.line("No batch evaluations") }
             for job in jobs {
                 let id = job["batchEvaluationId"] as? String ?? "?"
                 let status = job["status"] as? String ?? "?"
                 let created = job["createdAt"] as? String ?? ""
-                print("\(id)  \(status)  \(created)")
+                CommandOutput.line("\(id)  \(status)  \(created)")
             }
-            if let next = reply.object?["nextToken"] as? String { print("Next token: \(next)") }
+            if let next = reply.object?["nextToken"] as? String { CommandOutput.line("Next token: \(next)") }
         }
     }
 }

@@ -22,7 +22,7 @@ struct ListTokens: AsyncParsableCommand {
             let reply = try await options.client().send("GET", path: "/admin/tokens")
             guard !options.json else { return CommandOutput.success(json: true, reply: reply, headline: nil, lines: []) }
             for token in reply.object?["data"] as? [[String: Any]] ?? [] {
-                print([
+                CommandOutput.line([
                     token["name"] as? String ?? "-",
                     (token["scopes"] as? [String] ?? []).joined(separator: ","),
                     (token["databases"] as? [String] ?? []).joined(separator: ","),

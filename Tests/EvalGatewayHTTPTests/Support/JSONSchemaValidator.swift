@@ -1,5 +1,6 @@
 import EvalGatewayCore
 import Foundation
+import Synchronization
 
 /// The part of JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it) that `openapi.json` uses, enough to
 /// check real answers against it: `type` (one or a list), `$ref` to `#/…`, `properties`, `required`,
@@ -83,7 +84,7 @@ struct JSONSchemaValidator {
                 }
             case "pattern":
                 guard case .string(let text) = instance, case .string(let pattern) = value else { continue }
-                guard let expression = try? NSRegularExpression(pattern: pattern) else {
+                guard let expression = Self.expressions.compiled(pattern) else {
                     problems.append("\(path): pattern \(pattern) does not compile")
                     continue
                 }
@@ -138,6 +139,9 @@ struct JSONSchemaValidator {
         return node
     }
 
+    /// Compiled patterns, shared: a 70,000-id body checks the same pattern 70,000 times.
+    static let expressions = ExpressionCache()
+
     static func instance(_ instance: JSONValue, hasType type: String) -> Bool {
         switch (type, instance) {
         case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object): true
@@ -170,5 +174,18 @@ struct JSONSchemaValidator {
     /// RFC 3339 `date-time`: `2026-11-22T12:20:00Z`, with optional fraction and numeric offset.
     static func isDateTime(_ text: String) -> Bool {
         text.wholeMatch(of: /\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})/) != nil
+    }
+}
+
+/// Regular expressions compiled once per pattern.
+final class ExpressionCache: Sendable {
+    private let expressions = Mutex<[String: NSRegularExpression]>([:])
+
+    /// The compiled `pattern`, or `nil` if it does not compile.
+    func compiled(_ pattern: String) -> NSRegularExpression? {
+        if let known = expressions.withLock({ $0[pattern] }) { return known }
+        guard let expression = try? NSRegularExpression(pattern: pattern) else { return nil }
+        expressions.withLock { $0[pattern] = expression }
+        return expression
     }
 }

@@ -1,40 +1,6 @@
-import EvalGatewayCore
+public import EvalGatewayCore
 import Foundation
-import Logging
 import Synchronization
-
-/// A third-party adapter, written as an outside package would write one: against `EvalGatewayCore`'s
-/// public API only. Kind `jsonfile`: each table is a JSON file in `directory`, rewritten atomically
-/// (write to a temporary file, then rename) after every change.
-///
-/// Register it before start:
-///
-///     var registry = AdapterRegistry.builtIn
-///     registry.register(JSONFileAdapter())
-///
-/// and name it in configuration:
-///
-///     databases:
-///       - { id: files, adapter: jsonfile, directory: ./data/runs }
-public struct JSONFileAdapter: StorageAdapter {
-    /// Creates the adapter kind.
-    public init() {}
-
-    public var kind: String { "jsonfile" }
-    public var optionKeys: Set<String> { ["directory"] }
-
-    public func validate(_ configuration: DatabaseConfiguration) throws(ConfigurationError) {
-        _ = try configuration.options.requiredString("directory")
-        for (index, table) in configuration.tables.enumerated() where table.contains("/") || table.hasPrefix(".") {
-            throw ConfigurationError(key: "\(configuration.options.path).tables[\(index)]", problem: "'\(table)' cannot be a file name")
-        }
-    }
-
-    public func makeStore(for configuration: DatabaseConfiguration, logger: Logger) async throws -> any EvalRunStore {
-        try validate(configuration)
-        return try JSONFileStore(directory: try configuration.options.requiredString("directory"), tables: configuration.tables)
-    }
-}
 
 /// The store behind ``JSONFileAdapter``: rows in memory under one lock, each table's file rewritten
 /// after every change while the lock is held, so the file and the memory never disagree.
