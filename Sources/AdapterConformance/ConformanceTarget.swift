@@ -41,4 +41,8 @@ public enum ConformanceCapability: String, Sendable, CaseIterable {
     case outageSimulation = "outage-simulation"
     /// The store keeps rows when it is reopened over the same backend.
     case persistence
+    /// The store gives `eval_data` and `eval_input` back byte for byte as they were written (member order,
+    /// number spelling, escapes, whitespace), as SQLite, memory and a Postgres `json` column do; a
+    /// `jsonb` column keeps only the meaning.
+    case verbatimJSON = "verbatim-json"
 }

@@ -72,7 +72,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         let sql = try statements(for: table).insert
         try StoredText.validate(run)
         let values: [SQLiteValue] = [
-            .text(run.id), .text(run.evalType.rawValue), .text(run.evalData.jsonText), .text(run.evalInput.jsonText),
+            .text(run.id), .text(run.evalType.rawValue), .text(run.evalData.text), .text(run.evalInput.text),
             Self.text(run.name), Self.text(run.agentID), Self.text(run.teamID), Self.text(run.workflowID),
             Self.text(run.modelID), Self.text(run.modelProvider), Self.text(run.evaluatedComponentName),
             Self.text(run.userID), .integer(run.createdAt), run.updatedAt.map(SQLiteValue.integer) ?? .null,
@@ -117,8 +117,8 @@ public final class SQLiteEvalRunStore: EvalRunStore {
                 while try statement.step() {}
                 return EvalRunDeletion(deletedCount: connection.changes)
             }
-            var removed: Set<String> = []
-            while try statement.step() { removed.insert(statement.text(0)) }
+            var removed: [String] = []
+            while try statement.step() { removed.append(statement.text(0)) }
             return EvalRunDeletion(deletedCount: removed.count, removedIDs: removed)
         }
     }
@@ -221,10 +221,11 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         )
     }
 
-    /// Stored JSON text as a value; text that is not JSON (written by another tool) is served as a string.
-    private static func json(_ text: String?) -> JSONValue {
+    /// Stored JSON text, served as it was written; text that is not JSON (written by another tool) is
+    /// served as a JSON string.
+    private static func json(_ text: String?) -> JSONText {
         guard let text else { return .null }
-        return (try? JSONValue(parsing: text)) ?? .string(text)
+        return JSONText(stored: text)
     }
 }
 

@@ -15,7 +15,7 @@ import ThirdPartyAdapterExample
         FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-jsonfile-\(UUID().uuidString)").path
     }
 
-    static let target = ConformanceTarget(name: "jsonfile", capabilities: [.persistence]) { tables in
+    static let target = ConformanceTarget(name: "jsonfile", capabilities: [.persistence, .verbatimJSON]) { tables in
         try JSONFileStore(directory: temporaryDirectory(), tables: tables)
     }
 
