@@ -5,7 +5,7 @@ public import EvalGatewayCore
 ///
 /// ```swift
 /// let target = ConformanceTarget(name: "sqlite") { tables in
-///     try await SQLiteEvalRunStore(path: temporaryFile(), tables: tables)
+///     SQLiteEvalRunStore(path: temporaryFile(), tables: tables)
 /// }
 /// let results = await ConformanceSuite(target: target).run()
 /// ```

@@ -44,7 +44,7 @@ public struct GatewayServer: Sendable {
         }
         return Application(
             router: buildGatewayRouter(services: services, batchEvaluations: configuration.batch.settings),
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(), ClientDisconnectHandler()])),
             configuration: .init(address: .hostname(host, port: port), serverName: "evalgw"),
             logger: services.logger
         )

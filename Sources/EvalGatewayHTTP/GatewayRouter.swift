@@ -9,6 +9,7 @@ public func buildGatewayRouter(services: GatewayServices, batchEvaluations: Batc
     router.add(middleware: RequestLogMiddleware())
     if let metrics = services.metrics { router.add(middleware: HTTPMetricsMiddleware(factory: metrics.factory)) }
     router.add(middleware: AgnoErrorMiddleware())
+    router.add(middleware: ClientDisconnectMiddleware())
     OpsRoutes(services: services).register(on: router)
     EvalRunRoutes(services: services).register(on: router)
     BatchEvaluationRoutes(services: services, settings: batchEvaluations).register(on: router)

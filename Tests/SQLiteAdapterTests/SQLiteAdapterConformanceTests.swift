@@ -15,7 +15,7 @@ func temporarySQLitePath() -> String {
     static let target = ConformanceTarget(name: "sqlite", capabilities: [.persistence, .verbatimJSON]) { tables in
         let path = temporarySQLitePath()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        return try await SQLiteEvalRunStore(path: path, tables: tables)
+        return SQLiteEvalRunStore(path: path, tables: tables)
     }
 
     @Test(arguments: ConformanceSuite.checkNames)

@@ -10,7 +10,7 @@ import Testing
     @Test func concurrentCreatesAndDeletesEachStandAlone() async throws {
         let path = temporarySQLitePath()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let store = try await SQLiteEvalRunStore(path: path, tables: ["runs"])
+        let store = SQLiteEvalRunStore(path: path, tables: ["runs"])
         let original = EvalRun(id: "taken", name: "original", evalType: .accuracy, createdAt: 1)
         _ = try await store.createEvalRun(original, in: "runs")
 
@@ -37,7 +37,7 @@ import Testing
         #expect(try await store.evalRun(id: "taken", in: "runs")?.name == "original")
 
         // A fresh connection to the file sees every acknowledged create.
-        let reopened = try await SQLiteEvalRunStore(path: path, tables: ["runs"])
+        let reopened = SQLiteEvalRunStore(path: path, tables: ["runs"])
         let page = try await reopened.listEvalRuns(in: "runs", matching: EvalRunQuery(limit: 100))
         #expect(page.totalCount == 1 + 56)
 

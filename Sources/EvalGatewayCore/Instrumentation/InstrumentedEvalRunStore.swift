@@ -66,6 +66,10 @@ public struct InstrumentedEvalRunStore: EvalRunStore {
             let result = try await body()
             metrics.record(operation, outcome: nil, since: start)
             return result
+        } catch is CancellationError {
+            // The caller went away: neither a success nor a backend error.
+            metrics.recordCancelled(operation, since: start)
+            throw CancellationError()
         } catch {
             let storageError = StorageError(error)
             metrics.record(operation, outcome: storageError.kind, since: start)
@@ -123,7 +127,7 @@ struct StoreMetrics: Sendable {
         for operation in StoreOperation.allCases {
             let labels = base + [("operation", operation.rawValue)]
             var outcomes: [String: Counter] = [:]
-            for outcome in ["ok"] + StorageError.Kind.allCases.map(\.rawValue) {
+            for outcome in ["ok", "cancelled"] + StorageError.Kind.allCases.map(\.rawValue) {
                 outcomes[outcome] = Counter(label: "evalgw_backend_requests_total", dimensions: labels + [("outcome", outcome)], factory: factory)
             }
             var errors: [StorageError.Kind: Counter] = [:]
@@ -142,6 +146,12 @@ struct StoreMetrics: Sendable {
         poolInUse = Gauge(label: "evalgw_backend_pool_connections", dimensions: base + [("state", "in_use")], factory: factory)
         poolIdle = Gauge(label: "evalgw_backend_pool_connections", dimensions: base + [("state", "idle")], factory: factory)
         poolWaiting = Gauge(label: "evalgw_backend_pool_connections", dimensions: base + [("state", "waiting")], factory: factory)
+    }
+
+    func recordCancelled(_ operation: StoreOperation, since start: ContinuousClock.Instant) {
+        guard let metrics = operations[operation] else { return }
+        metrics.duration.record(duration: ContinuousClock.now - start)
+        metrics.outcomes["cancelled"]?.increment()
     }
 
     func record(_ operation: StoreOperation, outcome: StorageError.Kind?, since start: ContinuousClock.Instant) {
