@@ -16,7 +16,7 @@ public struct ConformanceSuite: Sendable {
 
     /// Every check, in the order they run.
     public static let checks: [ConformanceCheck] =
-        RoundTripChecks.all + ListChecks.all + DeleteChecks.all + ConcurrencyChecks.all + ErrorChecks.all
+        RoundTripChecks.all + TextFidelityChecks.all + ListChecks.all + DeleteChecks.all + ConcurrencyChecks.all + ErrorChecks.all
         + BatchEvaluationChecks.all + BatchEvaluationLeaseChecks.all + BatchEvaluationRaceChecks.all
 
     /// Why a job check is skipped on a store that provides no job store.
@@ -151,6 +151,32 @@ func expectEqual<T: Equatable>(_ actual: T, _ expected: T, _ what: String) throw
     if actual != expected { throw ConformanceFailure(description: "\(what): expected \(expected), got \(actual)") }
 }
 
+/// Expects `actual` to be `expected` field by field: text by its bytes, `eval_data` and `eval_input`
+/// byte for byte when the adapter declares ``ConformanceCapability/verbatimJSON``, else by meaning.
+func expectSameRun(_ actual: EvalRun?, _ expected: EvalRun, _ what: String, _ context: ConformanceContext) throws {
+    guard let actual else { throw ConformanceFailure(description: "\(what): expected run '\(expected.id)', got none") }
+    let verbatim = context.target.capabilities.contains(.verbatimJSON)
+    func same(_ a: JSONText, _ b: JSONText) -> Bool { verbatim ? a == b : a.isEquivalent(to: b) }
+    let texts: [(String, String?, String?)] = [
+        ("id", actual.id, expected.id), ("agent_id", actual.agentID, expected.agentID), ("model_id", actual.modelID, expected.modelID),
+        ("model_provider", actual.modelProvider, expected.modelProvider), ("team_id", actual.teamID, expected.teamID),
+        ("workflow_id", actual.workflowID, expected.workflowID), ("name", actual.name, expected.name),
+        ("evaluated_component_name", actual.evaluatedComponentName, expected.evaluatedComponentName),
+        ("user_id", actual.userID, expected.userID), ("eval_type", actual.evalType.rawValue, expected.evalType.rawValue),
+    ]
+    for (field, got, want) in texts where !got.isBytewiseEqual(to: want) {
+        throw ConformanceFailure(description: "\(what): \(field) expected \(want.map { "'\($0)'" } ?? "null"), got \(got.map { "'\($0)'" } ?? "null")")
+    }
+    if !same(actual.evalData, expected.evalData) {
+        throw ConformanceFailure(description: "\(what): eval_data expected \(expected.evalData), got \(actual.evalData)")
+    }
+    if !same(actual.evalInput, expected.evalInput) {
+        throw ConformanceFailure(description: "\(what): eval_input expected \(expected.evalInput), got \(actual.evalInput)")
+    }
+    try expectEqual(actual.createdAt, expected.createdAt, "\(what): created_at")
+    try expectEqual(actual.updatedAt, expected.updatedAt, "\(what): updated_at")
+}
+
 /// Expects `body` to throw a storage error of `kind`.
 func expectStorageError(_ kind: StorageError.Kind, _ what: String, _ body: () async throws -> Void) async throws {
     do {
@@ -175,9 +201,19 @@ func sampleRun(_ id: String, createdAt: Int64 = 1_700_000_000, type: EvalType = 
         evaluatedComponentName: "Support agent",
         userID: "user-1",
         evalType: type,
-        evalData: .object(["score": .number(8.5), "passed": .bool(true)]),
-        evalInput: .object(["input": .string("What is 2+2?")]),
+        evalData: try! JSONText(validating: #"{"score":8.5,"passed":true}"#),
+        evalInput: try! JSONText(validating: #"{"input":"What is 2+2?"}"#),
         createdAt: createdAt,
         updatedAt: createdAt
     )
+}
+
+/// Expects `actual` to hold each of `expected` exactly once, in any order, comparing bytes.
+func expectSameIDs(_ actual: [String]?, _ expected: [String], _ what: String) throws {
+    guard let actual else { throw ConformanceFailure(description: "\(what): expected \(expected.sorted()), got none") }
+    let reported = actual.map(BytewiseString.init)
+    let wanted = Set(expected.map(BytewiseString.init))
+    guard reported.count == Set(reported).count, Set(reported) == wanted else {
+        throw ConformanceFailure(description: "\(what): expected \(wanted.map(\.string).sorted()), got \(actual.sorted())")
+    }
 }

@@ -5,7 +5,7 @@ public import EvalGatewayCore
 ///
 /// ```swift
 /// let target = ConformanceTarget(name: "sqlite") { tables in
-///     try await SQLiteEvalRunStore(path: temporaryFile(), tables: tables)
+///     SQLiteEvalRunStore(path: temporaryFile(), tables: tables)
 /// }
 /// let results = await ConformanceSuite(target: target).run()
 /// ```
@@ -41,4 +41,8 @@ public enum ConformanceCapability: String, Sendable, CaseIterable {
     case outageSimulation = "outage-simulation"
     /// The store keeps rows when it is reopened over the same backend.
     case persistence
+    /// The store gives `eval_data` and `eval_input` back byte for byte as they were written (member order,
+    /// number spelling, escapes, whitespace), as SQLite, memory and a Postgres `json` column do; a
+    /// `jsonb` column keeps only the meaning.
+    case verbatimJSON = "verbatim-json"
 }

@@ -46,8 +46,8 @@ enum BatchEvaluationEvalRun {
             name: String(name.prefix(255)),
             evaluatedComponentName: session.metadata["agentName"] ?? session.metadata["agent_name"],
             evalType: evalType,
-            evalData: .object(data),
-            evalInput: .object(input),
+            evalData: JSONText(.object(data)),
+            evalInput: JSONText(.object(input)),
             createdAt: timestamp,
             updatedAt: timestamp
         )

@@ -260,15 +260,16 @@ struct BatchEvaluationJobExecution: Sendable {
 
     /// The outcome recorded in a written eval run.
     private static func result(of run: EvalRun) -> PairResult {
-        switch run.evalData["status"] {
+        let data = try? run.evalData.parsed()
+        switch data?["status"] {
         case .string("SCORED")?:
-            switch run.evalData["score"] {
+            switch data?["score"] {
             case .number(let score)?: return .scored(score)
             case .integer(let score)?: return .scored(Double(score))
             default: return .ignored
             }
         case .string("ERROR")?:
-            if case .string(let message)? = run.evalData["explanation"] { return .failed(message) }
+            if case .string(let message)? = data?["explanation"] { return .failed(message) }
             return .failed("evaluation error")
         default: return .ignored
         }

@@ -14,9 +14,12 @@ public struct GatewayRequestContext: RequestContext {
     public var token: AccessToken?
     /// What the request resolved to, for its log line (shared with the log middleware).
     public let trace = RequestTrace()
+    /// Fires when the client goes away (see ``ClientDisconnectHandler``); `nil` in in-process tests.
+    public let cancellation: CancellationSignal?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.cancellation = ClientConnections.signal(for: source.channel)
         self.requestID = source.logger[metadataKey: "hb.request.id"]?.description ?? RequestID.generate()
         self.token = nil
     }

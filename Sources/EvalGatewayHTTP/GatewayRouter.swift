@@ -9,6 +9,7 @@ public func buildGatewayRouter(services: GatewayServices, batchEvaluations: Batc
     router.add(middleware: RequestLogMiddleware())
     if let metrics = services.metrics { router.add(middleware: HTTPMetricsMiddleware(metrics: metrics.requests)) }
     router.add(middleware: AgnoErrorMiddleware())
+    router.add(middleware: ClientDisconnectMiddleware())
     OpsRoutes(services: services).register(on: router)
     EvalRunRoutes(services: services).register(on: router)
     ConfigRoutes(services: services).register(on: router)

@@ -2,9 +2,10 @@ public import EvalGatewayCore
 import Synchronization
 
 /// An eval-runs store in process memory. Every operation takes one lock, so each is atomic and a reader
-/// never sees a partial delete.
+/// never sees a partial delete. Ids are keyed by their UTF-8 bytes (``BytewiseString``), as the SQL
+/// adapters compare them; `eval_data` and `eval_input` are kept as the client's text.
 public final class MemoryEvalRunStore: EvalRunStore {
-    private typealias Table = [String: EvalRun]
+    private typealias Table = [BytewiseString: EvalRun]
     private let tables: Mutex<[String: Table]>
     /// The database's batch-evaluation jobs.
     let jobs = MemoryBatchEvaluationStore()
@@ -26,16 +27,17 @@ public final class MemoryEvalRunStore: EvalRunStore {
     }
 
     public func evalRun(id: String, in table: String) async throws -> EvalRun? {
-        try tables.withLock { try Self.rows(of: table, in: $0)[id] }
+        try tables.withLock { try Self.rows(of: table, in: $0)[BytewiseString(id)] }
     }
 
     public func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
         try StoredText.validate(run)
         return try tables.withLock { tables in
-            guard try Self.rows(of: table, in: tables)[run.id] == nil else {
+            let key = BytewiseString(run.id)
+            guard try Self.rows(of: table, in: tables)[key] == nil else {
                 throw StorageError.conflict("An eval run with id '\(run.id)' already exists")
             }
-            tables[table]![run.id] = run
+            tables[table]![key] = run
             return run
         }
     }
@@ -43,12 +45,13 @@ public final class MemoryEvalRunStore: EvalRunStore {
     public func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
         try StoredText.validate(name, field: "name")
         return try tables.withLock { tables in
-            guard var run = try Self.rows(of: table, in: tables)[id] else {
+            let key = BytewiseString(id)
+            guard var run = try Self.rows(of: table, in: tables)[key] else {
                 throw StorageError.notFound("Eval run with id '\(id)' not found")
             }
             run.name = name
             run.updatedAt = timestamp
-            tables[table]![id] = run
+            tables[table]![key] = run
             return run
         }
     }
@@ -57,11 +60,11 @@ public final class MemoryEvalRunStore: EvalRunStore {
         try StoredText.validate(ids: ids)
         return try tables.withLock { tables in
             _ = try Self.rows(of: table, in: tables)
-            var removed: Set<String> = []
+            var removed: [String] = []
             var count = 0
-            for id in ids where tables[table]!.removeValue(forKey: id) != nil {
+            for id in ids where tables[table]!.removeValue(forKey: BytewiseString(id)) != nil {
                 count += 1
-                if returningRemovedIDs { removed.insert(id) }
+                if returningRemovedIDs { removed.append(id) }
             }
             return EvalRunDeletion(deletedCount: count, removedIDs: returningRemovedIDs ? removed : nil)
         }

@@ -120,7 +120,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         let sql = try statements(for: table).insert
         try StoredText.validate(run)
         let parameters: [String?] = [
-            run.id, run.evalType.rawValue, run.evalData.jsonText, run.evalInput.jsonText,
+            run.id, run.evalType.rawValue, run.evalData.text, run.evalInput.text,
             run.name, run.agentID, run.teamID, run.workflowID, run.modelID, run.modelProvider,
             run.evaluatedComponentName, run.userID, String(run.createdAt), run.updatedAt.map { String($0) },
         ]
@@ -164,8 +164,9 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
                 do {
                     let result = try connection.executePrepared(sql, parameters)
                     guard returningRemovedIDs else { return EvalRunDeletion(deletedCount: result.affectedRows) }
-                    var removed = Set<String>(minimumCapacity: result.rowCount)
-                    for row in 0..<result.rowCount { removed.insert(result.string(row, 0)) }
+                    var removed: [String] = []
+                    removed.reserveCapacity(result.rowCount)
+                    for row in 0..<result.rowCount { removed.append(result.string(row, 0)) }
                     return EvalRunDeletion(deletedCount: result.rowCount, removedIDs: removed)
                 } catch let error as PostgresError where error.isTransientConflict && attempt < 5 {
                     attempt += 1
@@ -303,9 +304,11 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         )
     }
 
-    /// Stored JSON text as a value; text that is not JSON (written by another tool) is served as a string.
-    private static func json(_ text: String?) -> JSONValue {
+    /// Stored JSON text, served as the column gives it back (`json` keeps the client's text, `jsonb`
+    /// its own normal form); text that is not JSON (a `text` column another tool filled) is served as a
+    /// JSON string.
+    private static func json(_ text: String?) -> JSONText {
         guard let text else { return .null }
-        return (try? JSONValue(parsing: text)) ?? .string(text)
+        return JSONText(stored: text)
     }
 }

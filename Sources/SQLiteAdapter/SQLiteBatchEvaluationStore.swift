@@ -1,14 +1,14 @@
 import CSQLite
 public import EvalGatewayCore
 
-/// Batch-evaluation jobs in the SQLite file of a database, in table `evalgw_batch_evaluations`, on the
-/// same serialized connection as its eval runs.
+/// Batch-evaluation jobs in the SQLite file of a database, in table `evalgw_batch_evaluations`, beside
+/// its eval runs: reads on the read connections, writes on the writer (in the same group commits).
 ///
-/// Each operation is one statement (or one `BEGIN IMMEDIATE` transaction), so it is atomic even
+/// Each write is one statement or one savepoint in the writer's transaction, so it is atomic even
 /// against another process using the file: the conditional delete is a single
 /// `DELETE … WHERE id = ? AND status IN (terminal…) RETURNING status, arn`.
 public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
-    private let connection: SQLiteConnectionQueue
+    private let database: SQLiteDatabase
 
     /// The jobs table's name.
     static let table = "evalgw_batch_evaluations"
@@ -81,51 +81,49 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
         WHERE id = ? AND lease_owner = ? AND status IN (\(runnableList)) RETURNING \(stateColumns)
         """
 
-    /// Uses `connection`, whose file already has the jobs table (``createTable``).
-    init(connection: SQLiteConnectionQueue) {
-        self.connection = connection
+    /// Uses `database`, whose writer creates the jobs table (``createTable``) when it opens.
+    init(database: SQLiteDatabase) {
+        self.database = database
     }
 
     public func createBatchEvaluation(_ job: BatchEvaluation) async throws -> BatchEvaluationCreation {
         try StoredText.validate(job.description, field: "description")
         let values = try Self.values(of: job)
-        return try await run { connection in
-            try connection.inTransaction { () throws -> BatchEvaluationCreation in
-                if let token = job.clientToken {
-                    let byToken = try connection.cachedStatement(Self.selectByTokenSQL)
-                    try byToken.bind([.text(token)])
-                    if try byToken.step() {
-                        let existing = try Self.job(from: byToken)
-                        while try byToken.step() {}
-                        guard existing.parametersHash == job.parametersHash else {
-                            throw BatchEvaluationError.idempotentParameterMismatch(
-                                "The client token '\(token)' was already used with different parameters"
-                            )
-                        }
-                        return BatchEvaluationCreation(job: existing, created: false)
+        return try await write { connection in
+            if let token = job.clientToken {
+                let byToken = try connection.cachedStatement(Self.selectByTokenSQL)
+                try byToken.bind([.text(token)])
+                if try byToken.step() {
+                    let existing = try Self.job(from: byToken)
+                    while try byToken.step() {}
+                    guard existing.parametersHash == job.parametersHash else {
+                        throw BatchEvaluationError.idempotentParameterMismatch(
+                            "The client token '\(token)' was already used with different parameters"
+                        )
                     }
+                    return BatchEvaluationCreation(job: existing, created: false)
                 }
-                let byName = try connection.cachedStatement(Self.selectByNameSQL)
-                try byName.bind([.text(job.name)])
-                let nameTaken = try byName.step()
-                while try byName.step() {}
-                if nameTaken { throw StorageError.conflict("A batch evaluation named '\(job.name)' already exists") }
-                do {
-                    try connection.cachedStatement(Self.insertSQL).run(values)
-                } catch let error as SQLiteError where error.primaryCode == SQLITE_CONSTRAINT {
-                    throw StorageError.conflict("A batch evaluation with id '\(job.id)' already exists")
-                }
-                return BatchEvaluationCreation(job: job, created: true)
             }
+            let byName = try connection.cachedStatement(Self.selectByNameSQL)
+            try byName.bind([.text(job.name)])
+            let nameTaken = try byName.step()
+            while try byName.step() {}
+            if nameTaken { throw StorageError.conflict("A batch evaluation named '\(job.name)' already exists") }
+            do {
+                try connection.cachedStatement(Self.insertSQL).run(values)
+            } catch let error as SQLiteError where error.primaryCode == SQLITE_CONSTRAINT {
+                throw StorageError.conflict("A batch evaluation with id '\(job.id)' already exists")
+            }
+            return BatchEvaluationCreation(job: job, created: true)
         }
     }
 
     public func batchEvaluation(id: String) async throws -> BatchEvaluation? {
-        try await run { connection in try Self.fetch(id: id, on: connection) }
+        try await read { connection in try Self.fetch(id: id, on: connection) }
     }
 
     public func batchEvaluationState(id: String) async throws -> BatchEvaluationState? {
-        try await run { connection in
+        try await read { connection in
             let statement = try connection.cachedStatement(Self.stateByIDSQL)
             try statement.bind([.text(id)])
             guard try statement.step() else { return nil }
@@ -136,7 +134,7 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
     }
 
     public func listBatchEvaluations(limit: Int, after cursor: BatchEvaluationCursor?) async throws -> BatchEvaluationPage {
-        try await run { connection in
+        try await read { connection in
             let statement: SQLiteStatement
             if let cursor {
                 statement = try connection.cachedStatement(Self.nextPageSQL)
@@ -154,44 +152,40 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
     }
 
     public func stopBatchEvaluation(id: String, at timestamp: Int64) async throws -> BatchEvaluation {
-        try await run { connection in
-            try connection.inTransaction { () throws -> BatchEvaluation in
-                let statement = try connection.cachedStatement(Self.stopSQL)
-                try statement.bind([.integer(timestamp), .text(id)])
-                if try statement.step() {
-                    let job = try Self.job(from: statement)
-                    while try statement.step() {}
-                    return job
-                }
-                guard let status = try Self.status(id: id, on: connection) else {
-                    throw StorageError.notFound("Batch evaluation '\(id)' not found")
-                }
-                throw StorageError.conflict("Batch evaluation '\(id)' is already \(status) and cannot be stopped")
+        try await write { connection in
+            let statement = try connection.cachedStatement(Self.stopSQL)
+            try statement.bind([.integer(timestamp), .text(id)])
+            if try statement.step() {
+                let job = try Self.job(from: statement)
+                while try statement.step() {}
+                return job
             }
+            guard let status = try Self.status(id: id, on: connection) else {
+                throw StorageError.notFound("Batch evaluation '\(id)' not found")
+            }
+            throw StorageError.conflict("Batch evaluation '\(id)' is already \(status) and cannot be stopped")
         }
     }
 
     public func deleteBatchEvaluation(id: String) async throws -> BatchEvaluationDeletion {
-        try await run { connection in
-            try connection.inTransaction { () throws -> BatchEvaluationDeletion in
-                let statement = try connection.cachedStatement(Self.deleteSQL)
-                try statement.bind([.text(id)])
-                if try statement.step() {
-                    let status = try BatchEvaluationStoredJSON.status(statement.text(0), id: id)
-                    let arn = statement.text(1)
-                    while try statement.step() {}
-                    return BatchEvaluationDeletion(id: id, arn: arn, status: status)
-                }
-                guard let status = try Self.status(id: id, on: connection) else {
-                    throw StorageError.notFound("Batch evaluation '\(id)' not found")
-                }
-                throw StorageError.conflict("Batch evaluation '\(id)' is \(status), still running. Stop it first, then delete it")
+        try await write { connection in
+            let statement = try connection.cachedStatement(Self.deleteSQL)
+            try statement.bind([.text(id)])
+            if try statement.step() {
+                let status = try BatchEvaluationStoredJSON.status(statement.text(0), id: id)
+                let arn = statement.text(1)
+                while try statement.step() {}
+                return BatchEvaluationDeletion(id: id, arn: arn, status: status)
             }
+            guard let status = try Self.status(id: id, on: connection) else {
+                throw StorageError.notFound("Batch evaluation '\(id)' not found")
+            }
+            throw StorageError.conflict("Batch evaluation '\(id)' is \(status), still running. Stop it first, then delete it")
         }
     }
 
     public func claimBatchEvaluation(owner: String, leaseExpiresAt: Int64, at timestamp: Int64) async throws -> BatchEvaluation? {
-        try await run { connection in
+        try await write { connection in
             let statement = try connection.cachedStatement(Self.claimSQL)
             try statement.bind([.text(owner), .integer(leaseExpiresAt), .integer(timestamp), .integer(timestamp)])
             guard try statement.step() else { return nil }
@@ -204,35 +198,45 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
     public func updateBatchEvaluation(id: String, owner: String, _ update: BatchEvaluationUpdate, at timestamp: Int64) async throws -> BatchEvaluationState {
         let results = SQLiteValue.text(try BatchEvaluationStoredJSON.text(update.results))
         let errors = SQLiteValue.text(try BatchEvaluationStoredJSON.text(update.errorDetails))
-        return try await run { connection in
-            try connection.inTransaction { () throws -> BatchEvaluationState in
-                let statement: SQLiteStatement
-                if let final = update.finalStatus {
-                    statement = try connection.cachedStatement(Self.finishSQL)
-                    try statement.bind([results, errors, .text(final.rawValue), .integer(timestamp), .text(id), .text(owner)])
-                } else {
-                    statement = try connection.cachedStatement(Self.progressSQL)
-                    try statement.bind([results, errors, .integer(update.leaseExpiresAt), .integer(timestamp), .text(id), .text(owner)])
-                }
-                if try statement.step() {
-                    let state = try Self.state(from: statement, id: id)
-                    while try statement.step() {}
-                    return state
-                }
-                guard try Self.status(id: id, on: connection) != nil else {
-                    throw StorageError.notFound("Batch evaluation '\(id)' not found")
-                }
-                throw StorageError.conflict("Batch evaluation '\(id)' is not held by runner '\(owner)'")
+        return try await write { connection in
+            let statement: SQLiteStatement
+            if let final = update.finalStatus {
+                statement = try connection.cachedStatement(Self.finishSQL)
+                try statement.bind([results, errors, .text(final.rawValue), .integer(timestamp), .text(id), .text(owner)])
+            } else {
+                statement = try connection.cachedStatement(Self.progressSQL)
+                try statement.bind([results, errors, .integer(update.leaseExpiresAt), .integer(timestamp), .text(id), .text(owner)])
             }
+            if try statement.step() {
+                let state = try Self.state(from: statement, id: id)
+                while try statement.step() {}
+                return state
+            }
+            guard try Self.status(id: id, on: connection) != nil else {
+                throw StorageError.notFound("Batch evaluation '\(id)' not found")
+            }
+            throw StorageError.conflict("Batch evaluation '\(id)' is not held by runner '\(owner)'")
         }
     }
 
     // MARK: - Helpers
 
-    /// Runs `body` on the connection queue, turning SQLite errors into storage errors.
-    private func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    /// Runs `body` on a read connection, turning SQLite errors into storage errors.
+    private func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         do {
-            return try await connection.run(body)
+            return try await database.read(body)
+        } catch let error as BatchEvaluationError {
+            throw error
+        } catch {
+            throw SQLiteEvalRunStore.storageError(error)
+        }
+    }
+
+    /// Runs `body` on the writer in its own savepoint (all of it or none), turning SQLite errors into
+    /// storage errors.
+    private func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        do {
+            return try await database.write(body)
         } catch let error as BatchEvaluationError {
             throw error
         } catch {

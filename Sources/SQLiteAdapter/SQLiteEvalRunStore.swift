@@ -4,39 +4,49 @@ import Foundation
 
 /// An eval-runs store over one SQLite file.
 ///
-/// All statements run on one connection, serialized on its own queue (SQLite has one writer at a time
-/// anyway). A bulk delete is one statement with one parameter — the ids as a JSON array read through
-/// `json_each` — so no number of ids reaches SQLite's bound-variable limit, and it is atomic. Creates,
-/// renames and deletes that arrive while the connection is busy share the next commit
-/// (``SQLiteWriteBatcher``), each in its own savepoint.
-public final class SQLiteEvalRunStore: EvalRunStore {
-    private let connection: SQLiteConnectionQueue
-    private let writes: SQLiteWriteBatcher
+/// - Nothing is opened when the store is made: the first operation opens the file (creating its folder,
+///   WAL mode, `synchronous=FULL`, missing tables), so thousands of registered files cost nothing until
+///   used. Connections unused for ``SQLiteStoreSettings/idleTimeoutSeconds`` are closed.
+/// - One writer connection: creates, renames and deletes that arrive while it is busy share the next
+///   commit (``SQLiteWriteBatcher``), each in its own savepoint.
+/// - Reads (list, get, ping) run on a pool of read-only connections beside it: in WAL mode a read sees
+///   the last commit and never waits for the writer's fsync. A read is interrupted (SQLite's progress
+///   handler) when its caller goes away or after ``SQLiteStoreSettings/statementTimeoutMilliseconds``.
+/// - A bulk delete is one statement with one parameter — the ids as a JSON array read through
+///   `json_each` — so no number of ids reaches SQLite's bound-variable limit, and it is atomic.
+public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
+    private let database: SQLiteDatabase
     private let statements: [String: TableStatements]
-    /// The database's batch-evaluation jobs, on the same connection.
+    /// The database's batch-evaluation jobs, in the same file.
     let jobs: SQLiteBatchEvaluationStore
 
-    /// Opens (creating if needed) the file at `path`, in WAL mode, and creates missing tables.
-    public init(path: String, tables: [String], busyTimeoutMilliseconds: Int32 = 5000) async throws {
+    /// A store over `settings.path` and `tables`; opens nothing until first used.
+    /// - Parameters:
+    ///   - clock: times idle connections and waits (tests pass a ``ManualClock``).
+    ///   - budget: asked before each connection is opened.
+    public init(
+        settings: SQLiteStoreSettings,
+        tables: [String],
+        clock: AnyClock = .continuous,
+        budget: any ConnectionBudget = UnlimitedConnectionBudget()
+    ) {
         let statements = Dictionary(uniqueKeysWithValues: Set(tables).map { ($0, TableStatements(table: $0)) })
-        let connection = try SQLiteConnection(path: path)
-        connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
-        self.connection = SQLiteConnectionQueue(label: "evalgw.sqlite.\(path)", connection: connection)
-        self.writes = SQLiteWriteBatcher(queue: self.connection)
+        let schema = statements.values.sorted { $0.table < $1.table }.map(\.createTable) + [SQLiteBatchEvaluationStore.createTable]
         self.statements = statements
-        self.jobs = SQLiteBatchEvaluationStore(connection: self.connection)
-        do {
-            try await self.connection.run { connection in
-                try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
-                for table in statements.values.sorted(by: { $0.table < $1.table }) {
-                    try connection.execute(table.createTable)
-                }
-                try connection.execute(SQLiteBatchEvaluationStore.createTable)
-            }
-        } catch {
-            throw Self.storageError(error)
-        }
+        self.database = SQLiteDatabase(settings: settings, schema: schema, clock: clock, budget: budget)
+        self.jobs = SQLiteBatchEvaluationStore(database: database)
     }
+
+    /// A store over the file at `path` with the adapter's default settings.
+    public convenience init(path: String, tables: [String]) {
+        self.init(settings: SQLiteStoreSettings(path: path), tables: tables)
+    }
+
+    /// The writer's and the read connections together: in use, idle, and operations waiting.
+    public var poolStatistics: PoolStatistics { database.statistics }
+
+    /// The file's connections (for tests and diagnostics).
+    package var connections: SQLiteDatabase { database }
 
     public func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
         let sql = try statements(for: table)
@@ -44,7 +54,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         let countSQL = sql.count + filter
         let listSQL = sql.select + filter + Self.orderBy(query) + " LIMIT ? OFFSET ?"
         let pageValues = values + [.integer(Int64(query.limit)), .integer(Int64(query.offset))]
-        return try await run { connection in
+        return try await read { connection in
             try connection.inTransaction(.deferred) {
                 let count = try connection.cachedStatement(countSQL)
                 try count.bind(values)
@@ -61,7 +71,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
 
     public func evalRun(id: String, in table: String) async throws -> EvalRun? {
         let sql = try statements(for: table).selectByID
-        return try await run { connection in
+        return try await read { connection in
             let statement = try connection.cachedStatement(sql)
             try statement.bind([.text(id)])
             return try statement.step() ? Self.evalRun(from: statement) : nil
@@ -72,7 +82,7 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         let sql = try statements(for: table).insert
         try StoredText.validate(run)
         let values: [SQLiteValue] = [
-            .text(run.id), .text(run.evalType.rawValue), .text(run.evalData.jsonText), .text(run.evalInput.jsonText),
+            .text(run.id), .text(run.evalType.rawValue), .text(run.evalData.text), .text(run.evalInput.text),
             Self.text(run.name), Self.text(run.agentID), Self.text(run.teamID), Self.text(run.workflowID),
             Self.text(run.modelID), Self.text(run.modelProvider), Self.text(run.evaluatedComponentName),
             Self.text(run.userID), .integer(run.createdAt), run.updatedAt.map(SQLiteValue.integer) ?? .null,
@@ -117,18 +127,19 @@ public final class SQLiteEvalRunStore: EvalRunStore {
                 while try statement.step() {}
                 return EvalRunDeletion(deletedCount: connection.changes)
             }
-            var removed: Set<String> = []
-            while try statement.step() { removed.insert(statement.text(0)) }
+            var removed: [String] = []
+            while try statement.step() { removed.append(statement.text(0)) }
             return EvalRunDeletion(deletedCount: removed.count, removedIDs: removed)
         }
     }
 
     public func ping() async throws {
-        try await run { connection in try connection.cachedStatement("SELECT 1").run() }
+        try await read { connection in try connection.cachedStatement("SELECT 1").run() }
     }
 
+    /// Closes every connection once its queued work is done (the writer after `PRAGMA optimize`).
     public func shutdown() async {
-        _ = try? await run { connection in try connection.execute("PRAGMA optimize") }
+        await database.shutdown()
     }
 
     // MARK: - Helpers
@@ -138,10 +149,10 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         return statements
     }
 
-    /// Runs `body` on the connection queue, turning SQLite errors into storage errors.
-    private func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    /// Runs `body` on a read connection, turning SQLite errors into storage errors.
+    private func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         do {
-            return try await connection.run(body)
+            return try await database.read(body)
         } catch {
             throw Self.storageError(error)
         }
@@ -151,21 +162,22 @@ public final class SQLiteEvalRunStore: EvalRunStore {
     /// (``SQLiteWriteBatcher``), and turns SQLite errors into storage errors.
     private func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         do {
-            return try await writes.write(body)
+            return try await database.write(body)
         } catch {
             throw Self.storageError(error)
         }
     }
 
     /// Busy, locked, I/O, full-disk and can't-open errors mean the backend is unavailable; the rest are
-    /// internal. The SQLite text goes to the log only.
-    static func storageError(_ error: any Error) -> StorageError {
+    /// internal. The SQLite text goes to the log only. A cancellation stays one.
+    static func storageError(_ error: any Error) -> any Error {
+        if error is CancellationError { return error }
         guard let error = error as? SQLiteError else { return StorageError(error) }
         switch error.primaryCode {
         case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_READONLY:
-            return .unavailable(underlying: error.description, retryAfter: 1)
+            return StorageError.unavailable(underlying: error.description, retryAfter: 1)
         default:
-            return .internal(underlying: error.description)
+            return StorageError.internal(underlying: error.description)
         }
     }
 
@@ -221,10 +233,11 @@ public final class SQLiteEvalRunStore: EvalRunStore {
         )
     }
 
-    /// Stored JSON text as a value; text that is not JSON (written by another tool) is served as a string.
-    private static func json(_ text: String?) -> JSONValue {
+    /// Stored JSON text, served as it was written; text that is not JSON (written by another tool) is
+    /// served as a JSON string.
+    private static func json(_ text: String?) -> JSONText {
         guard let text else { return .null }
-        return (try? JSONValue(parsing: text)) ?? .string(text)
+        return JSONText(stored: text)
     }
 }
 

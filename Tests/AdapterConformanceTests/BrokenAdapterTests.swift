@@ -8,7 +8,7 @@ import Testing
 @Suite struct BrokenAdapterTests {
     /// Wraps the memory store and breaks one rule of the contract.
     final class BrokenStore: EvalRunStore, BatchEvaluationStoreProviding {
-        enum Flaw { case nonAtomicDelete, cappedIDList, doubleCounting, wrongErrorTypes, unconditionalJobDelete }
+        enum Flaw { case nonAtomicDelete, cappedIDList, doubleCounting, wrongErrorTypes, unconditionalJobDelete, canonicalIDs, reencodedJSON }
         let base: MemoryEvalRunStore
         let flaw: Flaw
         /// Jobs only for the job-store flaw; with the others the store keeps none (job checks skip).
@@ -25,10 +25,27 @@ import Testing
         func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
             try await base.listEvalRuns(in: table, matching: query)
         }
-        func evalRun(id: String, in table: String) async throws -> EvalRun? { try await base.evalRun(id: id, in: table) }
+        func evalRun(id: String, in table: String) async throws -> EvalRun? {
+            if flaw == .canonicalIDs { return try await canonicalMatch(id, in: table) }
+            return try await base.evalRun(id: id, in: table)
+        }
         func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
             if flaw == .wrongErrorTypes, try await base.evalRun(id: run.id, in: table) != nil { throw DriverError() }
+            if flaw == .canonicalIDs, try await canonicalMatch(run.id, in: table) != nil {
+                throw StorageError.conflict("An eval run with id '\(run.id)' already exists")
+            }
+            if flaw == .reencodedJSON {
+                // Parsed into a tree and written back: sorted keys, 2.0 as 2, big integers as doubles.
+                var reencoded = run
+                reencoded.evalData = JSONText(try run.evalData.parsed())
+                reencoded.evalInput = JSONText(try run.evalInput.parsed())
+                return try await base.createEvalRun(reencoded, in: table)
+            }
             return try await base.createEvalRun(run, in: table)
+        }
+        /// The first run whose id is `==` to `id` (Swift's canonical equivalence, not bytes).
+        private func canonicalMatch(_ id: String, in table: String) async throws -> EvalRun? {
+            try await base.listEvalRuns(in: table, matching: EvalRunQuery(limit: 1_000_000)).runs.first { $0.id == id }
         }
         func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
             if flaw == .wrongErrorTypes, try await base.evalRun(id: id, in: table) == nil {
@@ -51,7 +68,13 @@ import Testing
             case .doubleCounting:
                 let result = try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
                 return EvalRunDeletion(deletedCount: result.deletedCount == 0 ? 0 : ids.count, removedIDs: result.removedIDs)
-            case .wrongErrorTypes, .unconditionalJobDelete:
+            case .canonicalIDs:
+                // Deletes whatever run is `==` to each id: a spelling removes its look-alike too.
+                let stored = try await base.listEvalRuns(in: table, matching: EvalRunQuery(limit: 1_000_000)).runs
+                let byCanonicalID = Dictionary(stored.map { ($0.id, $0.id) }, uniquingKeysWith: { first, _ in first })
+                let matched = ids.map { byCanonicalID[$0] ?? $0 }
+                return try await base.deleteEvalRuns(ids: matched, in: table, returningRemovedIDs: returningRemovedIDs)
+            case .wrongErrorTypes, .unconditionalJobDelete, .reencodedJSON:
                 break
             }
             return try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
@@ -99,6 +122,23 @@ import Testing
         #expect(failed.allSatisfy { $0.hasPrefix("job-") }, "eval-run checks failed: \(failed.filter { !$0.hasPrefix("job-") })")
     }
 
+    @Test func idsComparedByCanonicalEquivalenceFailTheByteExactCheck() async {
+        let failed = await Self.failures(.canonicalIDs)
+        #expect(failed == ["ids-byte-exact"])
+    }
+
+    @Test func reencodedJSONFailsTheJSONChecks() async {
+        let target = ConformanceTarget(name: "broken", capabilities: [.verbatimJSON]) { tables in BrokenStore(tables: tables, flaw: .reencodedJSON) }
+        let results = await ConformanceSuite(target: target).run()
+        let failed = Set(results.filter { !$0.didNotFail }.map(\.check))
+        #expect(failed.contains("json-kept-as-sent"))
+        // A tree holds 12345678901234567890 as a Double: even the meaning is lost.
+        #expect(failed.contains("json-round-trips-by-meaning"))
+        #expect(failed.contains("create-then-get-round-trips"))
+        #expect(!failed.contains("delete-returns-exact-count"))
+        #expect(!failed.contains("ids-byte-exact"))
+    }
+
     @Test func aStoreWithoutJobsSkipsEveryJobCheckWithTheReason() async {
         let target = ConformanceTarget(name: "no-jobs") { tables in BrokenStore(tables: tables, flaw: .wrongErrorTypes) }
         let jobChecks = ConformanceSuite.checks.filter(\.needsJobStore).map(\.name)
@@ -109,7 +149,7 @@ import Testing
     }
 
     @Test func aCorrectAdapterPassesEveryCheckAndSkipsOnlyWithAReason() async {
-        let target = ConformanceTarget(name: "memory") { tables in MemoryEvalRunStore(tables: tables) }
+        let target = ConformanceTarget(name: "memory", capabilities: [.verbatimJSON]) { tables in MemoryEvalRunStore(tables: tables) }
         let results = await ConformanceSuite(target: target).run()
         #expect(results.count == ConformanceSuite.checks.count)
         #expect(results.allSatisfy { $0.outcome == .passed || $0.outcome == .skipped("adapter does not declare 'outage-simulation'") }, "\(results.filter { $0.outcome != .passed })")

@@ -58,11 +58,12 @@ import Testing
             // One eval run per (session, evaluator), linked to the job, in the job's table.
             let runs = try await gateway.database.store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery(limit: 100))
             #expect(runs.totalCount == 12)
-            #expect(runs.runs.allSatisfy { $0.evalData["batch_evaluation_id"] == .string(id) })
-            let scored = runs.runs.filter { $0.evalData["status"] == .string("SCORED") }
+            let data = try runs.runs.map { try $0.evalData.parsed() }
+            #expect(data.allSatisfy { $0["batch_evaluation_id"] == .string(id) })
+            let scored = data.filter { $0["status"] == .string("SCORED") }
             #expect(scored.count == 4)
-            #expect(runs.runs.filter { $0.evalData["status"] == .string("IGNORED") }.count == 8)
-            #expect(runs.runs.contains { $0.evalType == .reliability && $0.evalData["session_id"] == .string("half") && $0.evalData["score"] == .number(0.5) })
+            #expect(data.filter { $0["status"] == .string("IGNORED") }.count == 8)
+            #expect(zip(runs.runs, data).contains { $0.evalType == .reliability && $1["session_id"] == .string("half") && $1["score"] == .number(0.5) })
 
             // Deleting the job leaves its eval runs.
             #expect(try await client.send(.delete, "\(Self.base)/\(id)").status == .accepted)

@@ -32,7 +32,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-batch-\(UUID().uuidString).sqlite").path
             return RegisteredDatabase(
                 configuration: DatabaseConfiguration(id: id, adapter: "sqlite", tables: tables),
-                store: try await SQLiteEvalRunStore(path: path, tables: tables)
+                store: SQLiteEvalRunStore(path: path, tables: tables)
             )
         case .postgres:
             return RegisteredDatabase(

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import SQLiteAdapter
+import Synchronization
 import Testing
 
 /// Every non-2xx has the error body; 5xx bodies carry a request id and never SQL or driver text.
@@ -53,11 +54,11 @@ import Testing
     /// id, and the body has no SQL, no table name and no SQLite message.
     @Test func internalErrorsNeverLeakDriverText() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-leak-\(UUID().uuidString).sqlite").path
-        let store = try await SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
+        let store = SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
         let database = RegisteredDatabase(configuration: DatabaseConfiguration(id: "fragile", adapter: "sqlite"), store: store)
         try await TestGateway.make(extra: [database], only: ["fragile"]).test { client in
             try await client.createRun("secret-id", db: "fragile")
-            try runSQLite(path, "DROP TABLE agno_eval_runs;")
+            try await runSQLite(path, "DROP TABLE agno_eval_runs;")
             let response = try await client.send(.delete, "/eval-runs?db_id=fragile", json: #"{"eval_run_ids":["secret-id"]}"#, headers: [.xRequestID: "leak-check-1"])
             #expect(response.status == .internalServerError)
             #expect(response.errorCode == "INTERNAL_SERVER_ERROR")
@@ -73,7 +74,7 @@ import Testing
     /// works again once the lock is gone.
     @Test func aBusyDatabaseIs503AndRecovers() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-busy-\(UUID().uuidString).sqlite").path
-        let store = try await SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"], busyTimeoutMilliseconds: 50)
+        let store = SQLiteEvalRunStore(settings: SQLiteStoreSettings(path: path, busyTimeoutMilliseconds: 50), tables: ["agno_eval_runs"])
         let database = RegisteredDatabase(configuration: DatabaseConfiguration(id: "busy", adapter: "sqlite"), store: store)
         try await TestGateway.make(extra: [database], only: ["busy"]).test { client in
             try await client.createRun("kept", db: "busy")
@@ -83,7 +84,7 @@ import Testing
             #expect(response.status == .serviceUnavailable)
             #expect(response.errorCode == "BACKEND_UNAVAILABLE")
             #expect(response.headers[.retryAfter] != nil)
-            locker.waitUntilExit()
+            await waitForExit(locker)
             #expect(try await client.send(.get, "/eval-runs/kept?db_id=busy").status == .ok)
             let retry = try await client.send(.delete, "/eval-runs?db_id=busy", json: #"{"eval_run_ids":["kept"]}"#)
             #expect(retry.status == .noContent)
@@ -93,10 +94,32 @@ import Testing
 }
 
 /// Runs the `sqlite3` command-line tool on `path` with `script` and waits for it.
-func runSQLite(_ path: String, _ script: String) throws {
+func runSQLite(_ path: String, _ script: String) async throws {
     let process = try startSQLite(path, script)
-    process.waitUntilExit()
+    await waitForExit(process)
     #expect(process.terminationStatus == 0)
+}
+
+/// Waits for `process` to exit without blocking a thread of Swift's cooperative pool (the other tests'
+/// requests and timers run there).
+func waitForExit(_ process: Process) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let once = ResumeOnce(continuation)
+        process.terminationHandler = { _ in once.resume() }
+        if !process.isRunning { once.resume() }
+    }
+}
+
+/// Resumes a continuation the first time it is asked.
+private final class ResumeOnce: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Void, Never>?>
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = Mutex(continuation) }
+    func resume() {
+        continuation.withLock { continuation in
+            defer { continuation = nil }
+            return continuation
+        }?.resume()
+    }
 }
 
 /// Starts the `sqlite3` command-line tool on `path` with `script` as its input.

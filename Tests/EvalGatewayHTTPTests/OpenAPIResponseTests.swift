@@ -35,7 +35,7 @@ import Testing
         let fragilePath = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-openapi-\(UUID().uuidString).sqlite").path
         let fragile = RegisteredDatabase(
             configuration: DatabaseConfiguration(id: "fragile", adapter: "sqlite", tables: ["agno_eval_runs"]),
-            store: try await SQLiteEvalRunStore(path: fragilePath, tables: ["agno_eval_runs"])
+            store: SQLiteEvalRunStore(path: fragilePath, tables: ["agno_eval_runs"])
         )
         let downStore = try await PostgresAdapter().makeStore(
             for: DatabaseConfiguration(id: "down", adapter: "postgres", options: AdapterOptions(["url": .string("postgresql://postgres@127.0.0.1:1/none?connect_timeout=1")])),
@@ -142,7 +142,7 @@ import Testing
             }
 
             // 500s: the tables are gone from under the gateway.
-            try runSQLite(fragilePath, "DROP TABLE agno_eval_runs; DROP TABLE evalgw_batch_evaluations;")
+            try await runSQLite(fragilePath, "DROP TABLE agno_eval_runs; DROP TABLE evalgw_batch_evaluations;")
             for (method, uri, json) in [
                 (HTTPRequest.Method.get, "/eval-runs?db_id=fragile", String?.none), (.post, "/eval-runs?db_id=fragile", #"{"eval_type":"accuracy","eval_data":{}}"#),
                 (.delete, "/eval-runs?db_id=fragile", #"{"eval_run_ids":["doomed"]}"#), (.get, "/eval-runs/doomed?db_id=fragile", nil),

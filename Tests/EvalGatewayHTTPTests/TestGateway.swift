@@ -34,7 +34,7 @@ struct TestGateway {
         var databases = [
             RegisteredDatabase(
                 configuration: DatabaseConfiguration(id: "local", adapter: "sqlite", tables: tables),
-                store: try await SQLiteEvalRunStore(path: path, tables: tables)
+                store: SQLiteEvalRunStore(path: path, tables: tables)
             ),
             RegisteredDatabase(
                 configuration: DatabaseConfiguration(id: "scratch", adapter: "memory", tables: tables),

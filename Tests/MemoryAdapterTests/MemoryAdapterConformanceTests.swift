@@ -5,7 +5,7 @@ import Testing
 
 /// The memory adapter keeps the storage contract.
 @Suite struct MemoryAdapterConformanceTests {
-    static let target = ConformanceTarget(name: "memory") { tables in MemoryEvalRunStore(tables: tables) }
+    static let target = ConformanceTarget(name: "memory", capabilities: [.verbatimJSON]) { tables in MemoryEvalRunStore(tables: tables) }
 
     @Test(arguments: ConformanceSuite.checkNames)
     func conformance(_ check: String) async {

@@ -12,10 +12,10 @@ func temporarySQLitePath() -> String {
 
 /// The SQLite adapter keeps the storage contract, on a real file.
 @Suite struct SQLiteAdapterConformanceTests {
-    static let target = ConformanceTarget(name: "sqlite", capabilities: [.persistence]) { tables in
+    static let target = ConformanceTarget(name: "sqlite", capabilities: [.persistence, .verbatimJSON]) { tables in
         let path = temporarySQLitePath()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        return try await SQLiteEvalRunStore(path: path, tables: tables)
+        return SQLiteEvalRunStore(path: path, tables: tables)
     }
 
     @Test(arguments: ConformanceSuite.checkNames)

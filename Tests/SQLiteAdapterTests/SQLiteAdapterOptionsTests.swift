@@ -23,7 +23,7 @@ import Testing
     @Test func kindAndOptions() {
         let adapter = SQLiteAdapter()
         #expect(adapter.kind == "sqlite")
-        #expect(adapter.optionKeys == ["path", "busy_timeout_ms"])
+        #expect(adapter.optionKeys == ["path", "busy_timeout_ms", "read_connections", "idle_timeout_seconds", "pool_timeout_ms", "statement_timeout_ms"])
     }
 
     @Test func badOptionsNameTheirKey() {

@@ -38,7 +38,7 @@ import Testing
         try agno.execute(Self.agnoRows)
         let schemaBefore = try agno.rows("SELECT type, name, sql FROM sqlite_master WHERE name LIKE '%agno%' ORDER BY name")
 
-        let store = try await SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
+        let store = SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
         let page = try await store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery())
         #expect(page.runs.map(\.id) == ["agno-perf-2", "agno-acc-1"])
         #expect(page.totalCount == 2)
@@ -47,13 +47,15 @@ import Testing
         #expect(accuracy.evalType == .accuracy && accuracy.name == "Arithmetic" && accuracy.agentID == "support-agent")
         #expect(accuracy.modelID == "gpt-4o" && accuracy.modelProvider == "OpenAI" && accuracy.evaluatedComponentName == "Support agent")
         #expect(accuracy.createdAt == 1_796_163_922 && accuracy.updatedAt == 1_796_163_922 && accuracy.userID == nil)
-        #expect(accuracy.evalData["eval_status"] == .string("PASSED"))
-        #expect(accuracy.evalData["ünï"] == .string("日本"), "Python's \\u escapes are decoded")
-        #expect(accuracy.evalData["avg_score"].flatMap(Self.number) == 10)
-        #expect(accuracy.evalInput == .object(["expected_output": .string("50"), "num_iterations": .integer(1)]))
+        let evalData = try accuracy.evalData.parsed()
+        #expect(evalData["eval_status"] == .string("PASSED"))
+        #expect(evalData["ünï"] == .string("日本"), "Python's \\u escapes are valid JSON, served as Agno wrote them")
+        #expect(evalData["avg_score"].flatMap(Self.number) == 10)
+        #expect(try accuracy.evalInput.parsed() == .object(["expected_output": .string("50"), "num_iterations": .integer(1)]))
         let performance = try #require(try await store.evalRun(id: "agno-perf-2", in: "agno_eval_runs"))
-        #expect(performance.evalInput == .null, "Agno writes a missing eval_input as the JSON text null")
-        #expect(performance.teamID == "team-1" && performance.evalData == .object(["run_times": .array([.number(0.25), .number(0.5)])]))
+        #expect(performance.evalInput.isNull, "Agno writes a missing eval_input as the JSON text null")
+        #expect(performance.teamID == "team-1")
+        #expect(try performance.evalData.parsed() == .object(["run_times": .array([.number(0.25), .number(0.5)])]))
 
         #expect(try await store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery(componentType: .team)).runs.map(\.id) == ["agno-perf-2"])
         #expect(try await store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery(evalTypes: [.accuracy])).runs.map(\.id) == ["agno-acc-1"])
@@ -61,7 +63,7 @@ import Testing
         #expect(byName.runs.map(\.id) == ["agno-perf-2", "agno-acc-1"], "nulls first ascending")
 
         // Writes land in Agno's table as they are, beside Agno's rows.
-        _ = try await store.createEvalRun(EvalRun(id: "gw-1", evalType: .reliability, evalData: .object(["passed": .bool(true)]), createdAt: 1_796_163_930), in: "agno_eval_runs")
+        _ = try await store.createEvalRun(EvalRun(id: "gw-1", evalType: .reliability, evalData: JSONText(.object(["passed": .bool(true)])), createdAt: 1_796_163_930), in: "agno_eval_runs")
         let renamed = try await store.renameEvalRun(id: "agno-acc-1", to: "Renamed", at: 1_800_000_000, in: "agno_eval_runs")
         #expect(renamed.name == "Renamed" && renamed.updatedAt == 1_800_000_000 && renamed.evalInput == accuracy.evalInput)
         let deletion = try await store.deleteEvalRuns(ids: ["agno-perf-2", "nope", "agno-perf-2"], in: "agno_eval_runs", returningRemovedIDs: true)
@@ -81,7 +83,8 @@ import Testing
     @Test func createdTablesFollowAgnoSchema() async throws {
         let path = temporarySQLitePath()
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let store = try await SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
+        let store = SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
+        try await store.ping()  // the first operation creates the file and its tables
         await store.shutdown()
         let file = try SQLiteTestFile(path)
         let columns = try file.rows("SELECT name, type, \"notnull\", pk FROM pragma_table_info('agno_eval_runs') ORDER BY cid")
@@ -100,7 +103,7 @@ import Testing
         let path = temporarySQLitePath()
         let file = try SQLiteTestFile(path)
         try file.execute("CREATE TABLE sentinel (id INTEGER)")
-        let store = try await SQLiteEvalRunStore(path: path, tables: hostile)
+        let store = SQLiteEvalRunStore(path: path, tables: hostile)
         for table in hostile {
             _ = try await store.createEvalRun(EvalRun(id: "x", name: table, evalType: .accuracy, createdAt: 1), in: table)
             #expect(try await store.evalRun(id: "x", in: table)?.name == table)
@@ -123,7 +126,7 @@ import Testing
     @Test func aLockedFileIsUnavailableAndRecovers() async throws {
         let path = temporarySQLitePath()
         let other = try SQLiteTestFile(path)
-        let store = try await SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"], busyTimeoutMilliseconds: 50)
+        let store = SQLiteEvalRunStore(settings: SQLiteStoreSettings(path: path, busyTimeoutMilliseconds: 50), tables: ["agno_eval_runs"])
         _ = try await store.createEvalRun(EvalRun(id: "kept", evalType: .accuracy, createdAt: 1), in: "agno_eval_runs")
 
         try other.execute("BEGIN EXCLUSIVE")
@@ -137,22 +140,27 @@ import Testing
         await store.shutdown()
     }
 
-    /// A file the store cannot open (its folder is missing) is refused when the store opens, not at the
-    /// first request.
-    @Test func anUnopenableFileIsRefusedAtOpen() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-missing-\(UUID().uuidString)/deeper/evals.sqlite").path
-        await #expect(throws: (any Error).self) { _ = try await SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"]) }
+    /// A file that cannot be made (its folder would be under a regular file) fails the first operation
+    /// with a storage error — the store opens nothing before it is used — and nothing is created.
+    @Test func anUnopenableFileFailsItsFirstOperation() async throws {
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-blocker-\(UUID().uuidString)").path
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a folder".utf8)))
+        let path = blocker + "/deeper/evals.sqlite"
+        let store = SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
+        await #expect(throws: StorageError.self) { _ = try await store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery()) }
         #expect(!FileManager.default.fileExists(atPath: path))
+        await store.shutdown()
     }
 
     /// Text another tool stored in a JSON column that is not JSON is served as a string, not dropped.
     @Test func storedTextThatIsNotJSONIsServedAsAString() async throws {
         let path = temporarySQLitePath()
         let file = try SQLiteTestFile(path)
-        let store = try await SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
+        let store = SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])
+        try await store.ping()  // the first operation creates the tables
         try file.execute("INSERT INTO agno_eval_runs (run_id, eval_type, eval_data, eval_input, created_at) VALUES ('odd', 'accuracy', 'not json', '{}', 1)")
         let run = try #require(try await store.evalRun(id: "odd", in: "agno_eval_runs"))
-        #expect(run.evalData == .string("not json"))
+        #expect(try run.evalData.parsed() == .string("not json"))
         await store.shutdown()
     }
 

@@ -8,19 +8,18 @@ enum RoundTripChecks {
                 id: "run-1", agentID: "agent-1", modelID: "gpt-4o", modelProvider: "openai", teamID: "team-1",
                 workflowID: "wf-1", name: "First run", evaluatedComponentName: "Support agent", userID: "user-1",
                 evalType: .reliability,
-                evalData: .object(["score": .number(8.25), "count": .integer(3), "ok": .bool(true), "none": .null,
-                                   "list": .array([.integer(1), .string("two"), .object(["three": .integer(3)])])]),
-                evalInput: .object(["prompt": .string("2+2?"), "expected": .string("4")]),
+                evalData: try JSONText(validating: #"{"score":8.25,"count":3,"ok":true,"none":null,"list":[1,"two",{"three":3}]}"#),
+                evalInput: try JSONText(validating: #"{"prompt":"2+2?","expected":"4"}"#),
                 createdAt: 1_700_000_123, updatedAt: 1_700_000_456
             )
             let created = try await context.store.createEvalRun(run, in: context.table)
-            try expectEqual(created, run, "the created run")
-            try expectEqual(try await context.store.evalRun(id: "run-1", in: context.table), run, "the run read back")
+            try expectSameRun(created, run, "the created run", context)
+            try expectSameRun(try await context.store.evalRun(id: "run-1", in: context.table), run, "the run read back", context)
         },
         ConformanceCheck("optional-fields-stay-null", "Fields left out read back as null, not as empty strings.") { context in
             let run = EvalRun(id: "bare", evalType: .performance, createdAt: 1_700_000_000)
             _ = try await context.store.createEvalRun(run, in: context.table)
-            try expectEqual(try await context.store.evalRun(id: "bare", in: context.table), run, "the bare run")
+            try expectSameRun(try await context.store.evalRun(id: "bare", in: context.table), run, "the bare run", context)
         },
         ConformanceCheck("get-missing-is-nil", "Getting an id that does not exist returns nil, not an error.") { context in
             try await context.seed([sampleRun("present")])
@@ -37,7 +36,7 @@ enum RoundTripChecks {
             try expectEqual(try await context.count(), ids.count, "rows stored")
             let deletion = try await context.store.deleteEvalRuns(ids: ids, in: context.table, returningRemovedIDs: true)
             try expectEqual(deletion.deletedCount, ids.count, "rows deleted")
-            try expectEqual(deletion.removedIDs, Set(ids), "ids reported removed")
+            try expectSameIDs(deletion.removedIDs, ids, "ids reported removed")
         },
         ConformanceCheck("nul-is-rejected-as-invalid", "Text with a NUL character is refused with an 'invalid' error by create, rename and delete.") { context in
             try await context.seed([sampleRun("keep")])
@@ -70,8 +69,8 @@ enum RoundTripChecks {
             var expected = original
             expected.name = "New name ✓"
             expected.updatedAt = 1_800_000_000
-            try expectEqual(renamed, expected, "the returned run")
-            try expectEqual(try await context.store.evalRun(id: "r", in: context.table), expected, "the run read back")
+            try expectSameRun(renamed, expected, "the returned run", context)
+            try expectSameRun(try await context.store.evalRun(id: "r", in: context.table), expected, "the run read back", context)
         },
         ConformanceCheck("tables-are-independent", "Rows of one table are invisible to and untouched by operations on another.") { context in
             try await context.seed([sampleRun("shared"), sampleRun("only-main")])

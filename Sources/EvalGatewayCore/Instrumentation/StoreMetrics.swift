@@ -45,6 +45,12 @@ public final class StoreMetrics: Sendable {
         }
     }
 
+    /// Records an operation whose caller went away before it finished (`outcome="cancelled"`).
+    public func recordCancelled(_ operation: StoreOperation, duration: Duration) {
+        timer("evalgw_backend_request_duration_seconds", ["operation", operation.rawValue]).record(duration: duration)
+        counter("evalgw_backend_requests_total", ["operation", operation.rawValue, "outcome", "cancelled"]).increment()
+    }
+
     /// Records a delete's size: the ids asked for and the rows removed.
     public func recordDelete(idsRequested: Int, rowsDeleted: Int) {
         if idsRequested > 0 { counter("evalgw_backend_delete_ids_requested_total", []).increment(by: idsRequested) }

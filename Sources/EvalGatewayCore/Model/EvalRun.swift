@@ -1,6 +1,9 @@
 /// One evaluation run, as Agno stores it in `agno_eval_runs` and serves it from `/eval-runs`.
 ///
 /// Timestamps are epoch seconds, exactly as Agno stores them (`created_at`, `updated_at` are `bigint`).
+/// `eval_data` and `eval_input` are JSON text kept as the client sent it. Equality compares strings by
+/// canonical equivalence (Swift's `==`); the storage contract compares ids by bytes
+/// (``BytewiseString``).
 public struct EvalRun: Sendable, Equatable {
     /// The run id (`run_id` in storage, `id` on the wire).
     public var id: String
@@ -22,10 +25,10 @@ public struct EvalRun: Sendable, Equatable {
     public var userID: String?
     /// The kind of evaluation.
     public var evalType: EvalType
-    /// The evaluation's results (a JSON object).
-    public var evalData: JSONValue
-    /// The evaluation's input (a JSON object).
-    public var evalInput: JSONValue
+    /// The evaluation's results (a JSON object), as the client wrote it.
+    public var evalData: JSONText
+    /// The evaluation's input (a JSON object), as the client wrote it.
+    public var evalInput: JSONText
     /// Creation time, epoch seconds.
     public var createdAt: Int64
     /// Last update time, epoch seconds.
@@ -43,8 +46,8 @@ public struct EvalRun: Sendable, Equatable {
         evaluatedComponentName: String? = nil,
         userID: String? = nil,
         evalType: EvalType,
-        evalData: JSONValue = .object([:]),
-        evalInput: JSONValue = .object([:]),
+        evalData: JSONText = .emptyObject,
+        evalInput: JSONText = .emptyObject,
         createdAt: Int64,
         updatedAt: Int64? = nil
     ) {

@@ -51,7 +51,7 @@ public struct EvalRunOrdering: Sendable {
         case (_, .null): return 1
         case (.integer(let a), .integer(let b)): return a == b ? 0 : (a < b ? -1 : 1)
         case (.text(let a), .text(let b)):
-            if a == b { return 0 }
+            if a.isBytewiseEqual(to: b) { return 0 }
             return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
         case (.integer, .text): return -1
         case (.text, .integer): return 1
@@ -60,13 +60,14 @@ public struct EvalRunOrdering: Sendable {
 }
 
 extension EvalRunQuery {
-    /// Whether `run` passes this query's filters (for adapters that filter in Swift).
+    /// Whether `run` passes this query's filters (for adapters that filter in Swift). Values compare by
+    /// their UTF-8 bytes, as SQL adapters compare them.
     public func matches(_ run: EvalRun) -> Bool {
-        if let agentID, run.agentID != agentID { return false }
-        if let teamID, run.teamID != teamID { return false }
-        if let workflowID, run.workflowID != workflowID { return false }
-        if let modelID, run.modelID != modelID { return false }
-        if let evalTypes, !evalTypes.contains(run.evalType) { return false }
+        if let agentID, !run.agentID.isBytewiseEqual(to: agentID) { return false }
+        if let teamID, !run.teamID.isBytewiseEqual(to: teamID) { return false }
+        if let workflowID, !run.workflowID.isBytewiseEqual(to: workflowID) { return false }
+        if let modelID, !run.modelID.isBytewiseEqual(to: modelID) { return false }
+        if let evalTypes, !evalTypes.contains(where: { $0.rawValue.isBytewiseEqual(to: run.evalType.rawValue) }) { return false }
         switch componentType {
         case .agent?: if run.agentID == nil { return false }
         case .team?: if run.teamID == nil { return false }

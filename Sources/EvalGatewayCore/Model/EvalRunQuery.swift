@@ -101,11 +101,12 @@ public struct EvalRunPage: Sendable, Equatable {
 public struct EvalRunDeletion: Sendable, Equatable {
     /// The exact number of rows removed.
     public var deletedCount: Int
-    /// The ids removed, when the caller asked for them.
-    public var removedIDs: Set<String>?
+    /// The ids removed, each once and in no particular order, when the caller asked for them. (Not a
+    /// `Set<String>`: that would merge ids that differ only in Unicode normalization.)
+    public var removedIDs: [String]?
 
     /// Creates a result.
-    public init(deletedCount: Int, removedIDs: Set<String>? = nil) {
+    public init(deletedCount: Int, removedIDs: [String]? = nil) {
         self.deletedCount = deletedCount
         self.removedIDs = removedIDs
     }

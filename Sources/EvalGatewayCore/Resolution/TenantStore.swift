@@ -99,6 +99,10 @@ public final class TenantStore: EvalRunStore, BatchEvaluationStoreProviding, Sen
             let result = try await body()
             metrics?.record(operation, outcome: nil, duration: ContinuousClock.now - start)
             return result
+        } catch is CancellationError {
+            // The caller went away: neither a success nor a backend error.
+            metrics?.recordCancelled(operation, duration: ContinuousClock.now - start)
+            throw CancellationError()
         } catch {
             let storageError = StorageError(error)
             metrics?.record(operation, outcome: storageError.kind, duration: ContinuousClock.now - start)

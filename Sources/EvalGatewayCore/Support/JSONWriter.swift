@@ -83,6 +83,12 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Writes JSON text as it is (it is already JSON).
+    public mutating func write(_ json: JSONText) {
+        separate()
+        bytes.append(contentsOf: json.text.utf8)
+    }
+
     /// Writes `[ "a", "b", … ]`.
     public mutating func write(strings: some Sequence<String>) {
         beginArray()

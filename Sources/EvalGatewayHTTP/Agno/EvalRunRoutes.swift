@@ -65,7 +65,7 @@ struct EvalRunRoutes: Sendable {
     @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try AccessPolicy.require(.write, of: context.token)
         let body = try await collectBody(request)
-        let input = try EvalRunWire.decode(EvalRunWire.CreateRequest.self, from: body.readableBytesView)
+        let input = try EvalRunWire.createRequest(from: body)
         let run = try Self.evalRun(from: input)
         let target = try services.resolveTarget(request.uri.queryParameters, context: context)
         let created = try await target.store.createEvalRun(run, in: target.table)
@@ -76,18 +76,17 @@ struct EvalRunRoutes: Sendable {
         try AccessPolicy.require(.write, of: context.token)
         let id = try pathID(context)
         let body = try await collectBody(request)
-        let input = try EvalRunWire.decode(EvalRunWire.RenameRequest.self, from: body.readableBytesView)
-        try Self.validateName(input.name, location: [.key("body"), .key("name")])
+        let name = try EvalRunWire.renameRequest(from: body)
+        try Self.validateName(name, location: [.key("body"), .key("name")])
         let target = try services.resolveTarget(request.uri.queryParameters, context: context)
-        let run = try await target.store.renameEvalRun(id: id, to: input.name, at: Timestamp.now(), in: target.table)
+        let run = try await target.store.renameEvalRun(id: id, to: name, at: Timestamp.now(), in: target.table)
         return .json { EvalRunWire.write(run, to: &$0) }
     }
 
     @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try AccessPolicy.require(.delete, of: context.token)
         let body = try await collectBody(request)
-        let input = try EvalRunWire.decode(EvalRunWire.DeleteRequest.self, from: body.readableBytesView)
-        let ids = input.evalRunIDs
+        let ids = try EvalRunWire.evalRunIDs(from: body)
         guard !ids.isEmpty else {
             throw AgnoError.validation(ValidationIssue([.key("body"), .key("eval_run_ids")], "List should have at least 1 item after validation, not 0", type: "too_short"))
         }
@@ -100,9 +99,10 @@ struct EvalRunRoutes: Sendable {
         guard wantsRepresentation else {
             return Response(status: .noContent, headers: [.xDeletedCount: String(deletion.deletedCount)])
         }
-        let removed = deletion.removedIDs ?? []
-        var seen: Set<String> = []
-        let notFound = ids.filter { !removed.contains($0) && seen.insert($0).inserted }
+        // Ids compare by their bytes: two spellings of `café` are two ids.
+        let removed = Set((deletion.removedIDs ?? []).map(BytewiseString.init))
+        var seen: Set<BytewiseString> = []
+        let notFound = ids.filter { !removed.contains(BytewiseString($0)) && seen.insert(BytewiseString($0)).inserted }
         var response = Response.json { writer in
             writer.beginObject()
             writer.key("deleted"); writer.write(deletion.deletedCount)
@@ -151,13 +151,14 @@ struct EvalRunRoutes: Sendable {
         guard input.evalData.isObject else {
             throw .validation(ValidationIssue([.key("body"), .key("eval_data")], "Input should be a valid dictionary", type: "dict_type"))
         }
-        if let evalInput = input.evalInput, !evalInput.isObject, evalInput != .null {
+        if let evalInput = input.evalInput, !evalInput.isObject, !evalInput.isNull {
             throw .validation(ValidationIssue([.key("body"), .key("eval_input")], "Input should be a valid dictionary", type: "dict_type"))
         }
         if let id = input.id, id.isEmpty || id.utf8.count > 255 {
             throw .validation(ValidationIssue([.key("body"), .key("id")], "String should have 1 to 255 characters", type: "string_length"))
         }
         if let name = input.name { try validateName(name, location: [.key("body"), .key("name")]) }
+        // A time the client gives is kept (imports, backfills); otherwise now.
         let now = Timestamp.now()
         return EvalRun(
             id: input.id ?? UUID().uuidString.lowercased(),
@@ -171,9 +172,9 @@ struct EvalRunRoutes: Sendable {
             userID: input.userID,
             evalType: type,
             evalData: input.evalData,
-            evalInput: input.evalInput == nil || input.evalInput == .null ? .object([:]) : input.evalInput!,
-            createdAt: now,
-            updatedAt: now
+            evalInput: input.evalInput.flatMap { $0.isNull ? nil : $0 } ?? .emptyObject,
+            createdAt: input.createdAt ?? now,
+            updatedAt: input.updatedAt ?? now
         )
     }
 }

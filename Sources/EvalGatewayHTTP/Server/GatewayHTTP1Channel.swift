@@ -59,6 +59,7 @@ public struct GatewayHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try pipeline.addHandler(requestGuard)
             try pipeline.addHandler(ExpectContinueHandler())
+            try pipeline.addHandler(ClientDisconnectHandler())
             try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: timeouts.idle, logger: logger))
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }

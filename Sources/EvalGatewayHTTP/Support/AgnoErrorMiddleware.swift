@@ -66,6 +66,9 @@ public struct AgnoErrorMiddleware: RouterMiddleware {
             case .internal(let underlying):
                 return (AgnoError(.internalServerError, "Internal server error"), underlying)
             }
+        case is CancellationError:
+            // The client went away (see ClientDisconnectHandler); nobody reads this answer.
+            return (AgnoError(HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"), "The client closed the request"), nil)
         case let error as HTTPError:
             switch error.status {
             case .notFound: return (AgnoError(.notFound, "Not Found"), nil)

@@ -17,16 +17,19 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     /// Opens (creating if needed) the registry file at `path`; parent folders are created.
     public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) async throws {
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let connection = try SQLiteConnection(path: path)
-            connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
-            self.connection = SQLiteConnectionQueue(label: "evalgw.registry.\(path)", connection: connection)
-            try await self.connection.run { connection in
-                try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
-                try connection.execute(Self.schema)
-            }
+            connection = try await SQLiteConnectionQueue.open(
+                label: "evalgw.registry", path: path, readOnly: false,
+                prepare: {
+                    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                },
+                setup: { connection in
+                    connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
+                    try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+                    try connection.execute(Self.schema)
+                }
+            )
         } catch {
             throw SQLiteEvalRunStore.storageError(error)
         }
@@ -177,6 +180,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         }) {
             listener.finish()
         }
+        await connection.close()
     }
 
     // MARK: - Helpers

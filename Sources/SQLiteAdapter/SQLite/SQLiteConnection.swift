@@ -3,17 +3,24 @@ import CSQLite
 /// One SQLite connection: owns its `sqlite3*` handle and closes it when released.
 ///
 /// Not thread-safe (SQLite's multi-thread mode): a connection is used from one thread at a time, which
-/// ``SQLiteConnectionQueue`` guarantees.
-final class SQLiteConnection {
+/// ``SQLiteConnectionQueue`` guarantees. Its ``interrupter`` may be used from any thread: SQLite's
+/// progress handler asks it, every few thousand virtual-machine steps, whether the running statement
+/// must stop (its caller went away, or its deadline passed).
+package final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statementCache: [String: SQLiteStatement] = [:]
     /// Cached statements handed out since the last ``resetStatementsInUse()``.
     private var statementsInUse: [SQLiteStatement] = []
+    /// Stops running statements on request; shared with the progress handler.
+    let interrupter = SQLiteInterrupter()
 
-    /// Opens (creating if needed) the database file at `path`.
-    init(path: String) throws(SQLiteError) {
+    /// The virtual-machine steps between two questions to the ``interrupter``.
+    static let progressInterval: Int32 = 4000
+
+    /// Opens (creating if needed, unless `readOnly`) the database file at `path`.
+    init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
         guard code == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -22,6 +29,10 @@ final class SQLiteConnection {
         }
         self.handle = handle
         sqlite3_extended_result_codes(handle, 1)
+        sqlite3_progress_handler(handle, Self.progressInterval, { context in
+            guard let context else { return 0 }
+            return Unmanaged<SQLiteInterrupter>.fromOpaque(context).takeUnretainedValue().shouldInterrupt ? 1 : 0
+        }, Unmanaged.passUnretained(interrupter).toOpaque())
     }
 
     deinit {
@@ -39,7 +50,7 @@ final class SQLiteConnection {
     }
 
     /// Runs one or more statements that return no rows.
-    func execute(_ sql: String) throws(SQLiteError) {
+    package func execute(_ sql: String) throws(SQLiteError) {
         let code = sqlite3_exec(handle, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw error(code: code, sql: sql) }
     }

@@ -1,12 +1,18 @@
 import CSQLite
+import EvalGatewayCore
 import Synchronization
 
-/// Group commit: writes that arrive while the connection is busy run together in the next transaction,
-/// so that one fsync covers many requests.
+/// Group commit: writes that arrive while the writer connection is busy run together in the next
+/// transaction, so that one fsync covers many requests.
 ///
 /// Each write still runs inside its own savepoint — its own statements, its own exact counts, and a
 /// failure rolls back only its own changes — and is answered only after the `COMMIT` that holds it.
-/// Readers share the connection's queue, so none sees a transaction half done.
+/// A write whose caller went away before its turn is skipped (`CancellationError`); one that has
+/// started is not interrupted, because interrupting a statement inside a transaction makes SQLite roll
+/// back the whole transaction, and with it every other write of the group.
+///
+/// The writer connection comes from a pool of one (opened on first use, closed when idle): the batcher
+/// holds it from the first queued write until the queue is empty.
 final class SQLiteWriteBatcher: Sendable {
     /// One queued write.
     private struct Request: Sendable {
@@ -15,45 +21,88 @@ final class SQLiteWriteBatcher: Sendable {
         let run: @Sendable (SQLiteConnection) -> @Sendable ((any Error)?) -> Void
         /// Answers the caller with an error, the write not run.
         let reject: @Sendable (any Error) -> Void
+        /// Whether the caller went away.
+        let ticket: WriteTicket
     }
 
-    private let queue: SQLiteConnectionQueue
-    private let state = Mutex<(requests: [Request], flushScheduled: Bool)>(([], false))
+    private let writer: ConnectionPool<SQLiteConnectionQueue>
+    private let state = Mutex<(requests: [Request], flushing: Bool)>(([], false))
 
-    init(queue: SQLiteConnectionQueue) { self.queue = queue }
+    /// Writes through the connection of `writer` (a pool of one).
+    init(writer: ConnectionPool<SQLiteConnectionQueue>) { self.writer = writer }
 
     /// Queues `body` and waits for the commit that holds its changes; returns what it returned.
     func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let request = Request(
-                run: { connection in
-                    let result = Result { try Self.inSavepoint(connection, body) }
-                    return { commitError in
-                        // A write that failed was undone on its own, whatever became of the transaction.
-                        if case .success = result, let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: result) }
-                    }
-                },
-                reject: { error in continuation.resume(throwing: error) }
-            )
-            let mustSchedule = state.withLock { state -> Bool in
-                state.requests.append(request)
-                guard !state.flushScheduled else { return false }
-                state.flushScheduled = true
-                return true
+        let ticket = WriteTicket()
+        return try await CancellationSignal.whileRunning {
+            try await withCheckedThrowingContinuation { continuation in
+                let request = Request(
+                    run: { connection in
+                        let result = Result { try Self.inSavepoint(connection, body) }
+                        return { commitError in
+                            // A write that failed was undone on its own, whatever became of the transaction.
+                            if case .success = result, let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(with: result) }
+                        }
+                    },
+                    reject: { error in continuation.resume(throwing: error) },
+                    ticket: ticket
+                )
+                let mustStart = state.withLock { state -> Bool in
+                    state.requests.append(request)
+                    guard !state.flushing else { return false }
+                    state.flushing = true
+                    return true
+                }
+                if mustStart { startFlushing() }
             }
-            if mustSchedule { queue.submit { connection in self.flush(on: connection) } }
+        } onCancel: {
+            ticket.cancel()
+        }
+    }
+
+    /// Borrows the writer and flushes until nothing is queued. Detached: the writer serves every caller,
+    /// so no one caller's cancellation may stop it.
+    private func startFlushing() {
+        Task.detached { [self] in
+            do {
+                let lease = try await writer.lease()
+                lease.connection.submit { connection in
+                    self.flushUntilEmpty(on: connection)
+                    self.writer.release(lease, reusable: true)
+                }
+            } catch {
+                let batch = state.withLock { state -> [Request] in
+                    defer {
+                        state.requests = []
+                        state.flushing = false
+                    }
+                    return state.requests
+                }
+                for request in batch { request.reject(error) }
+            }
+        }
+    }
+
+    private func flushUntilEmpty(on connection: SQLiteConnection) {
+        while true {
+            let batch = state.withLock { state -> [Request] in
+                defer { state.requests = [] }
+                if state.requests.isEmpty { state.flushing = false }
+                return state.requests
+            }
+            if batch.isEmpty { return }
+            flush(batch, on: connection)
         }
     }
 
     /// Runs every queued write in one transaction, then answers each.
-    private func flush(on connection: SQLiteConnection) {
-        let batch = state.withLock { state -> [Request] in
-            defer {
-                state.requests = []
-                state.flushScheduled = false
-            }
-            return state.requests
+    private func flush(_ queued: [Request], on connection: SQLiteConnection) {
+        var batch: [Request] = []
+        batch.reserveCapacity(queued.count)
+        for request in queued {
+            if request.ticket.isCancelled { request.reject(CancellationError()) } else { batch.append(request) }
         }
+        if batch.isEmpty { return }
         do {
             try connection.execute("BEGIN IMMEDIATE")
         } catch {
@@ -96,4 +145,13 @@ final class SQLiteWriteBatcher: Sendable {
             throw error
         }
     }
+}
+
+/// Whether the caller of one queued write went away.
+private final class WriteTicket: Sendable {
+    private let cancelled = Atomic<Bool>(false)
+
+    func cancel() { cancelled.store(true, ordering: .releasing) }
+
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 }

@@ -3,21 +3,23 @@ import Foundation
 import Synchronization
 
 /// The store behind ``JSONFileAdapter``: rows in memory under one lock, each table's file rewritten
-/// after every change while the lock is held, so the file and the memory never disagree.
+/// after every change while the lock is held, so the file and the memory never disagree. Ids are keyed
+/// by their bytes (`BytewiseString`), and `eval_data`/`eval_input` are kept as the client's text.
 public final class JSONFileStore: EvalRunStore {
+    private typealias Rows = [BytewiseString: EvalRun]
     private let directory: URL
-    private let tables: Mutex<[String: [String: EvalRun]]>
+    private let tables: Mutex<[String: Rows]>
 
     /// Opens (creating) the directory and loads every table's file.
     public init(directory: String, tables: [String]) throws {
         self.directory = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        var loaded: [String: [String: EvalRun]] = [:]
+        var loaded: [String: Rows] = [:]
         for table in tables {
             let file = self.directory.appendingPathComponent("\(table).json")
             let records = FileManager.default.fileExists(atPath: file.path)
                 ? try JSONDecoder().decode([Record].self, from: Data(contentsOf: file)) : []
-            loaded[table] = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0.run) })
+            loaded[table] = Dictionary(uniqueKeysWithValues: records.map { (BytewiseString($0.id), $0.run) })
         }
         self.tables = Mutex(loaded)
     }
@@ -29,14 +31,14 @@ public final class JSONFileStore: EvalRunStore {
     }
 
     public func evalRun(id: String, in table: String) async throws -> EvalRun? {
-        try tables.withLock { try Self.rows(table, $0)[id] }
+        try tables.withLock { try Self.rows(table, $0)[BytewiseString(id)] }
     }
 
     public func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
         try StoredText.validate(run)
         return try change(table) { rows in
-            guard rows[run.id] == nil else { throw StorageError.conflict("An eval run with id '\(run.id)' already exists") }
-            rows[run.id] = run
+            guard rows[BytewiseString(run.id)] == nil else { throw StorageError.conflict("An eval run with id '\(run.id)' already exists") }
+            rows[BytewiseString(run.id)] = run
             return run
         }
     }
@@ -44,10 +46,10 @@ public final class JSONFileStore: EvalRunStore {
     public func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
         try StoredText.validate(name, field: "name")
         return try change(table) { rows in
-            guard var run = rows[id] else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
+            guard var run = rows[BytewiseString(id)] else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
             run.name = name
             run.updatedAt = timestamp
-            rows[id] = run
+            rows[BytewiseString(id)] = run
             return run
         }
     }
@@ -55,8 +57,8 @@ public final class JSONFileStore: EvalRunStore {
     public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
         try StoredText.validate(ids: ids)
         return try change(table) { rows in
-            var removed: Set<String> = []
-            for id in ids where rows.removeValue(forKey: id) != nil { removed.insert(id) }
+            var removed: [String] = []
+            for id in ids where rows.removeValue(forKey: BytewiseString(id)) != nil { removed.append(id) }
             return EvalRunDeletion(deletedCount: removed.count, removedIDs: returningRemovedIDs ? removed : nil)
         }
     }
@@ -71,7 +73,7 @@ public final class JSONFileStore: EvalRunStore {
 
     /// Applies `body` to a copy of the table, writes the file, then keeps the copy: a failed write
     /// changes nothing.
-    private func change<T>(_ table: String, _ body: (inout [String: EvalRun]) throws -> T) throws -> T {
+    private func change<T>(_ table: String, _ body: (inout Rows) throws -> T) throws -> T {
         try tables.withLock { tables in
             var rows = try Self.rows(table, tables)
             let result = try body(&rows)
@@ -86,17 +88,17 @@ public final class JSONFileStore: EvalRunStore {
         }
     }
 
-    private static func rows(_ table: String, _ tables: [String: [String: EvalRun]]) throws -> [String: EvalRun] {
+    private static func rows(_ table: String, _ tables: [String: Rows]) throws -> Rows {
         guard let rows = tables[table] else { throw StorageError.invalid("Unknown table '\(table)'") }
         return rows
     }
 
-    /// The file format: one object per run.
+    /// The file format: one object per run; `eval_data` and `eval_input` as the JSON text the client wrote.
     private struct Record: Codable {
         var id: String
         var agentID, modelID, modelProvider, teamID, workflowID, name, evaluatedComponentName, userID: String?
         var evalType: String
-        var evalData, evalInput: JSONValue
+        var evalData, evalInput: String
         var createdAt: Int64
         var updatedAt: Int64?
 
@@ -104,14 +106,14 @@ public final class JSONFileStore: EvalRunStore {
             id = run.id; agentID = run.agentID; modelID = run.modelID; modelProvider = run.modelProvider
             teamID = run.teamID; workflowID = run.workflowID; name = run.name
             evaluatedComponentName = run.evaluatedComponentName; userID = run.userID
-            evalType = run.evalType.rawValue; evalData = run.evalData; evalInput = run.evalInput
+            evalType = run.evalType.rawValue; evalData = run.evalData.text; evalInput = run.evalInput.text
             createdAt = run.createdAt; updatedAt = run.updatedAt
         }
 
         var run: EvalRun {
             EvalRun(id: id, agentID: agentID, modelID: modelID, modelProvider: modelProvider, teamID: teamID,
                     workflowID: workflowID, name: name, evaluatedComponentName: evaluatedComponentName, userID: userID,
-                    evalType: EvalType(rawValue: evalType), evalData: evalData, evalInput: evalInput,
+                    evalType: EvalType(rawValue: evalType), evalData: JSONText(stored: evalData), evalInput: JSONText(stored: evalInput),
                     createdAt: createdAt, updatedAt: updatedAt)
         }
     }
