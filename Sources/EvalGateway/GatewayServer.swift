@@ -25,9 +25,11 @@ public struct GatewayServer: Sendable {
     public init(configuration: GatewayConfiguration, registry adapters: AdapterRegistry, logger: Logger) async throws {
         let metrics = configuration.metricsEnabled ? MetricsExposition(requireToken: configuration.metricsRequireToken) : nil
         let storeMetrics = metrics.map { StoreMetricsProvider(factory: $0.factory, perDatabase: configuration.metricsPerDatabase) }
+        let budget = GatewayConnectionBudget(limit: configuration.maxOpenConnections)
+        let environment = StoreEnvironment(logger: logger, connectionBudget: budget)
         var databases: [RegisteredDatabase] = []
         for database in configuration.databases {
-            let store = try await TenantRegistry.openStore(database, adapters: adapters, metrics: storeMetrics, logger: logger)
+            let store = try await TenantRegistry.openStore(database, adapters: adapters, metrics: storeMetrics, environment: environment)
             databases.append(RegisteredDatabase(configuration: database, store: store))
         }
         let catalog = DatabaseCatalog(
@@ -40,7 +42,7 @@ public struct GatewayServer: Sendable {
             throw ConfigurationError(key: "registry.adapter", problem: "'\(configuration.registry.adapter)' cannot keep the registry")
         }
         let store = try await kind.makeRegistryStore(options: configuration.registry.options, logger: logger)
-        let registry = TenantRegistry(catalog: catalog, store: store, adapters: adapters, metrics: storeMetrics, logger: logger)
+        let registry = TenantRegistry(catalog: catalog, store: store, adapters: adapters, metrics: storeMetrics, connectionBudget: budget, logger: logger)
         await registry.sync()
         // Jobs started here are announced to the other gateways of the fleet (their runners look at the
         // database, to take the job over if this gateway stops).

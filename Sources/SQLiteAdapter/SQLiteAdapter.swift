@@ -32,8 +32,14 @@ public struct SQLiteAdapter: StorageAdapter {
 
     /// Makes the store; opens nothing (see ``SQLiteEvalRunStore``).
     public func makeStore(for configuration: DatabaseConfiguration, logger: Logger) async throws -> any EvalRunStore {
+        try await makeStore(for: configuration, environment: StoreEnvironment(logger: logger))
+    }
+
+    /// Opens nothing: the file is created and opened on the first operation, each connection counted
+    /// against the gateway's connection budget.
+    public func makeStore(for configuration: DatabaseConfiguration, environment: StoreEnvironment) async throws -> any EvalRunStore {
         try validate(configuration)
-        return SQLiteEvalRunStore(settings: try settings(for: configuration), tables: configuration.tables)
+        return SQLiteEvalRunStore(settings: try settings(for: configuration), tables: configuration.tables, budget: environment.connectionBudget)
     }
 
     /// The typed settings of a database entry; throws a ``ConfigurationError`` naming the bad key.

@@ -25,7 +25,7 @@ import Testing
             return (RegisteredDatabase(configuration: configuration, store: store), RegisteredDatabase(configuration: configuration, store: store))
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-cursor-\(UUID().uuidString).sqlite").path
-            return try await (
+            return (
                 RegisteredDatabase(configuration: configuration, store: SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"])),
                 RegisteredDatabase(configuration: configuration, store: SQLiteEvalRunStore(path: path, tables: ["agno_eval_runs"]))
             )

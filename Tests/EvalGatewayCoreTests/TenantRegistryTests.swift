@@ -13,7 +13,7 @@ import Testing
     func gateway(_ store: any RegistryStore) async throws -> TenantRegistry {
         let local = DatabaseConfiguration(id: "local", adapter: "memory")
         let catalog = DatabaseCatalog(
-            databases: [RegisteredDatabase(configuration: local, store: try await TenantRegistry.openStore(local, adapters: adapters, metrics: nil, logger: Logger(label: "test")))],
+            databases: [RegisteredDatabase(configuration: local, store: try await TenantRegistry.openStore(local, adapters: adapters, metrics: nil, environment: StoreEnvironment(logger: Logger(label: "test"))))],
             tokens: [RegisteredToken(token: AccessToken(name: "file-admin", secret: "file-secret", scopes: [.admin], databases: ["*"]))]
         )
         let registry = TenantRegistry(catalog: catalog, store: store, adapters: adapters, logger: Logger(label: "test"))

@@ -31,10 +31,16 @@ struct TestGateway {
     ) async throws -> TestGateway {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-http-\(UUID().uuidString).sqlite").path
         let tables = ["agno_eval_runs"] + extraTables
+        let local = SQLiteEvalRunStore(path: path, tables: tables)
+        if only?.contains("local") ?? true {
+            // The file and its tables exist before the test starts (an SQLite store opens on first use), so
+            // that a test's first request does not also pay for creating them.
+            try await local.ping()
+        }
         var databases = [
             RegisteredDatabase(
                 configuration: DatabaseConfiguration(id: "local", adapter: "sqlite", tables: tables),
-                store: SQLiteEvalRunStore(path: path, tables: tables)
+                store: local
             ),
             RegisteredDatabase(
                 configuration: DatabaseConfiguration(id: "scratch", adapter: "memory", tables: tables),

@@ -7,6 +7,21 @@ public protocol ConnectionBudget: Sendable {
     func reserve() -> Bool
     /// Gives back a reservation taken by ``reserve()``.
     func release()
+    /// Tells the budget about a pool whose idle connections it may close when the limit is reached.
+    func register(_ pool: any IdleConnectionReclaiming)
+}
+
+extension ConnectionBudget {
+    public func register(_ pool: any IdleConnectionReclaiming) {}
+}
+
+/// A pool whose idle connections a gateway-wide budget may close.
+public protocol IdleConnectionReclaiming: AnyObject, Sendable {
+    /// How long its longest-idle connection has been idle; `nil` when none is idle.
+    var longestIdle: Duration? { get }
+    /// Closes its longest-idle connection (its reservation is given back once closed); `false` when none
+    /// was idle.
+    func reclaimIdleConnection() -> Bool
 }
 
 /// No limit beyond each pool's own size.

@@ -93,6 +93,7 @@ package final class ConnectionPool<Connection: Sendable>: Sendable {
         self.state = Mutex(State(machine: Machine(
             maxConnections: configuration.maxConnections, idleTimeout: configuration.idleTimeout, waitTimeout: configuration.waitTimeout
         )))
+        budget.register(self)
     }
 
     /// Connections lent out (or being opened for a request), idle, and requests waiting.
@@ -332,5 +333,20 @@ package final class ConnectionPool<Connection: Sendable>: Sendable {
         case .shutDown:
             StorageError.unavailable(underlying: "\(label): the connection pool is closed", retryAfter: 5)
         }
+    }
+}
+
+extension ConnectionPool: IdleConnectionReclaiming {
+    /// How long the connection idle the longest has been idle.
+    package var longestIdle: Duration? {
+        state.withLock { state in state.machine.oldestIdleSince.map { $0.duration(to: clock.now) } }
+    }
+
+    /// Closes the connection idle the longest; returns whether there was one.
+    package func reclaimIdleConnection() -> Bool {
+        let effects = state.withLock { state in collect(state.machine.reclaimOldestIdle(), in: &state) }
+        let reclaimed = !effects.close.isEmpty
+        perform(effects)
+        return reclaimed
     }
 }

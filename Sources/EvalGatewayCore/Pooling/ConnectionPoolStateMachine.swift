@@ -106,6 +106,20 @@ package struct ConnectionPoolStateMachine<Instant: InstantProtocol>: Sendable wh
         return actions
     }
 
+    /// When the connection idle the longest became idle, if one is idle.
+    package var oldestIdleSince: Instant? { idle.first?.since }
+
+    /// Closes the connection idle the longest, if any, so that another pool may open one under a
+    /// gateway-wide limit.
+    package mutating func reclaimOldestIdle() -> Actions {
+        var actions = Actions()
+        guard !isShutDown, !idle.isEmpty else { return actions }
+        let (connection, _) = idle.removeFirst()
+        slots[connection] = nil
+        actions.close.append(connection)
+        return actions
+    }
+
     /// A connection asked for by ``Actions/open`` is ready.
     package mutating func connectionOpened(_ connection: ConnectionID, now: Instant) -> Actions {
         var actions = Actions()

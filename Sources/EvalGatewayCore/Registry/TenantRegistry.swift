@@ -19,6 +19,7 @@ public actor TenantRegistry {
     private let store: any RegistryStore
     private let adapters: AdapterRegistry
     private let metrics: StoreMetricsProvider?
+    private let connectionBudget: any ConnectionBudget
     private let declaredDatabases: Set<String>
     private let declaredTokens: Set<String>
     private let logger: Logger
@@ -36,12 +37,14 @@ public actor TenantRegistry {
     ///   - catalog: the catalog holding the declared databases and tokens.
     ///   - adapters: the adapter kinds that validate and open entries.
     ///   - metrics: where opened databases record their backend metrics.
+    ///   - connectionBudget: the gateway-wide cap on open connections, lent to every store.
     ///   - now: the wall clock, epoch milliseconds.
     public init(
         catalog: DatabaseCatalog,
         store: any RegistryStore,
         adapters: AdapterRegistry,
         metrics: StoreMetricsProvider? = nil,
+        connectionBudget: any ConnectionBudget = UnlimitedConnectionBudget(),
         logger: Logger,
         now: @escaping @Sendable () -> Int64 = Timestamp.nowMilliseconds
     ) {
@@ -49,6 +52,7 @@ public actor TenantRegistry {
         self.store = store
         self.adapters = adapters
         self.metrics = metrics
+        self.connectionBudget = connectionBudget
         self.declaredDatabases = Set(catalog.databases.map(\.id))
         self.declaredTokens = Set(catalog.tokens.map(\.token.name))
         self.logger = logger
@@ -194,18 +198,18 @@ public actor TenantRegistry {
         if let current, current.configuration.sharesStore(with: configuration) {
             return RegisteredDatabase(configuration: configuration, store: current.store, source: source, createdAt: createdAt, updatedAt: updatedAt)
         }
-        let store = try await Self.openStore(configuration, adapters: adapters, metrics: metrics, logger: logger)
+        let store = try await Self.openStore(configuration, adapters: adapters, metrics: metrics, environment: StoreEnvironment(logger: logger, connectionBudget: connectionBudget))
         return RegisteredDatabase(configuration: configuration, store: store, source: source, createdAt: createdAt, updatedAt: updatedAt)
     }
 
     /// Opens the store of a database entry through its adapter kind, wrapped in a ``TenantStore``.
     public static func openStore(
-        _ configuration: DatabaseConfiguration, adapters: AdapterRegistry, metrics: StoreMetricsProvider?, logger: Logger
+        _ configuration: DatabaseConfiguration, adapters: AdapterRegistry, metrics: StoreMetricsProvider?, environment: StoreEnvironment
     ) async throws -> TenantStore {
         guard let adapter = adapters.adapter(kind: configuration.adapter) else {
             throw ConfigurationError(key: "adapter", problem: "unknown adapter '\(configuration.adapter)' (registered: \(adapters.kinds.joined(separator: ", ")))")
         }
-        let base = try await adapter.makeStore(for: configuration, logger: logger)
+        let base = try await adapter.makeStore(for: configuration, environment: environment)
         guard let metrics else { return TenantStore(base) }
         let (storeMetrics, owned) = metrics.metrics(databaseID: configuration.id, adapter: configuration.adapter)
         return TenantStore(base, metrics: storeMetrics, ownsMetrics: owned)
@@ -220,7 +224,7 @@ public actor TenantRegistry {
         guard !declaredDatabases.contains(id) else { throw RegistryError.declared(.database, id) }
         let configuration = try definition.validate(id: id, registry: adapters)
         if verify {
-            let probe = try await Self.openStore(configuration, adapters: adapters, metrics: nil, logger: logger)
+            let probe = try await Self.openStore(configuration, adapters: adapters, metrics: nil, environment: StoreEnvironment(logger: logger))
             do {
                 try await probe.ping()
             } catch {
