@@ -17,17 +17,16 @@ import Testing
         try await gateway.test { client in
             #expect(try await client.send(.put, "/admin/databases/leaving", json: #"{"adapter":"sqlite","options":{"path":"\#(path)"}}"#).status == .created)
             try await client.createRun("first", db: "leaving")
-            // Another program holds the file's write lock for a second: a create resolved before the removal
-            // waits for it, in flight on the database while the database is removed.
-            let locker = try startSQLite(path, "BEGIN EXCLUSIVE;\n.shell sleep 1\nROLLBACK;\n")
-            try await Task.sleep(for: .milliseconds(300))
+            // Another program holds the file's write lock: a create resolved before the removal waits for
+            // it, in flight on the database while the database is removed.
+            let lock = try await SQLiteLockHolder.acquire(path)
             async let inFlight = client.send(.post, "/eval-runs?db_id=leaving", json: #"{"id":"late","eval_type":"accuracy","eval_data":{}}"#)
-            try await Task.sleep(for: .milliseconds(200))
+            try await Task.sleep(for: .milliseconds(500))
             let removal = try await client.send(.delete, "/admin/databases/leaving")
             #expect(removal.status == .noContent)
+            try await lock.release()
             let finished = try await inFlight
             #expect(finished.status == .created, "the in-flight create finished normally: \(String(buffer: finished.body).prefix(200))")
-            await waitForExit(locker)
             let after = try await client.send(.get, "/eval-runs?db_id=leaving")
             #expect(after.status == .notFound && after.detail == "No database found with id 'leaving'")
         }
