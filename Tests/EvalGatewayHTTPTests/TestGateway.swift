@@ -20,6 +20,7 @@ struct TestGateway {
         defaultDatabaseID: String? = nil,
         tokens: [AccessToken] = [],
         limits: RequestLimits = RequestLimits(),
+        dataOperations: DataOperationSettings = DataOperationSettings(),
         extraTables: [String] = [],
         extra: [RegisteredDatabase] = [],
         only: Set<String>? = nil,
@@ -63,6 +64,7 @@ struct TestGateway {
             registry: registry,
             throttle: throttle,
             limits: limits,
+            dataOperations: dataOperations,
             metrics: metrics,
             logger: Logger(label: "test"),
             now: now

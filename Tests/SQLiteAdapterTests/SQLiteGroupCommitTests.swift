@@ -1,3 +1,4 @@
+import AdapterConformance
 import EvalGatewayCore
 import Foundation
 import SQLiteAdapter
@@ -43,8 +44,8 @@ import Testing
 
         // Concurrent deletes of disjoint halves, next to a rename, each count exactly their own rows.
         let ids = (0..<64).filter { $0 % 8 != 0 }.map { "run-\($0)" }
-        async let first = store.deleteEvalRuns(ids: Array(ids[..<28]), in: "runs", returningRemovedIDs: false)
-        async let second = store.deleteEvalRuns(ids: Array(ids[28...]) + ["missing"], in: "runs", returningRemovedIDs: true)
+        async let first = store.deleteEvalRuns(ids: Array(ids[..<28]), in: "runs", returningRemovedIDs: false, audit: .forTests())
+        async let second = store.deleteEvalRuns(ids: Array(ids[28...]) + ["missing"], in: "runs", returningRemovedIDs: true, audit: .forTests())
         async let renamed = store.renameEvalRun(id: "taken", to: "renamed", at: 3, in: "runs")
         let (a, b, r) = try await (first, second, renamed)
         #expect(a.deletedCount == 28)
