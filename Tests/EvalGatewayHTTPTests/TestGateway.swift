@@ -104,8 +104,8 @@ extension TestClientProtocol {
 
     /// Creates a run through the API and returns its JSON.
     @discardableResult
-    func createRun(_ id: String, db: String, type: String = "accuracy", extra: String = "") async throws -> [String: Any] {
-        let response = try await send(.post, "/eval-runs?db_id=\(db)", json: #"{"id":"\#(id)","eval_type":"\#(type)","eval_data":{"score":1}\#(extra)}"#)
+    func createRun(_ id: String, db: String, type: String = "accuracy", extra: String = "", headers: HTTPFields = [:]) async throws -> [String: Any] {
+        let response = try await send(.post, "/eval-runs?db_id=\(db)", json: #"{"id":"\#(id)","eval_type":"\#(type)","eval_data":{"score":1}\#(extra)}"#, headers: headers)
         #expect(response.status == .created, "create \(id) on \(db): \(String(buffer: response.body))")
         return response.object
     }
