@@ -53,6 +53,12 @@ public final class RetentionSweeper: Sendable {
         public var databaseID: String
         /// What happened.
         public var result: Result
+
+        /// Creates an outcome.
+        public init(databaseID: String, result: Result) {
+            self.databaseID = databaseID
+            self.result = result
+        }
     }
 
     private let catalog: DatabaseCatalog
@@ -172,8 +178,10 @@ final class RetentionMetrics: Sendable {
 
     init(factory: any MetricsFactory) { self.factory = factory }
 
-    /// Adds `deleted` rows and, for a sweep that finished, its time.
+    /// Adds `deleted` rows and, for a sweep that finished, its time. A sweep that failed before removing
+    /// anything changes nothing (and makes no series).
     func record(databaseID id: String, deleted: Int, finishedAt: Int64?) {
+        guard deleted > 0 || finishedAt != nil else { return }
         let (counter, gauge) = series.withLock { series in
             if let found = series[id] { return found }
             let made = (
