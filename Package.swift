@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "evalgwTests",
             dependencies: [
-                "evalgw", "AdapterConformanceCommand", "EvalGatewayHTTP", "MemoryAdapter",
+                "evalgw", "AdapterConformanceCommand", "EvalGatewayHTTP", "MemoryAdapter", "PostgresAdapter",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -128,7 +128,7 @@ extension ConformanceContext {
                     )
                 }
             }
-            _ = try? await store.deleteBatchEvaluation(id: id)
+            _ = try? await store.deleteBatchEvaluation(id: id, audit: .forTests(ids: [id], kind: .batchEvaluation))
         }
     }
 }

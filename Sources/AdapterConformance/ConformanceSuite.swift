@@ -17,7 +17,7 @@ public struct ConformanceSuite: Sendable {
     /// Every check, in the order they run.
     public static let checks: [ConformanceCheck] =
         RoundTripChecks.all + TextFidelityChecks.all + ListChecks.all + DeleteChecks.all + ConcurrencyChecks.all + ErrorChecks.all
-        + BatchEvaluationChecks.all + BatchEvaluationLeaseChecks.all + BatchEvaluationRaceChecks.all
+        + FilterDeleteChecks.all + AuditChecks.all + BatchEvaluationChecks.all + BatchEvaluationLeaseChecks.all + BatchEvaluationRaceChecks.all
 
     /// Why a job check is skipped on a store that provides no job store.
     public static let noJobStoreReason = "adapter keeps no batch-evaluation jobs"

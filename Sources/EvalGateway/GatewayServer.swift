@@ -17,6 +17,8 @@ public struct GatewayServer: Sendable {
     public let configuration: GatewayConfiguration
     /// The batch-evaluation runner, when this gateway runs jobs.
     let runner: BatchEvaluationRunner?
+    /// The retention sweeper, when this gateway sweeps.
+    public let sweeper: RetentionSweeper?
 
     /// Opens the registry store through `adapters` and registers every database. With metrics on, they
     /// are recorded into a registry of this server's own (`services.metrics`), which `serve` also
@@ -53,6 +55,7 @@ public struct GatewayServer: Sendable {
             catalog: catalog,
             registry: registry,
             limits: configuration.limits,
+            dataOperations: configuration.dataOperations,
             metrics: metrics,
             cursors: CursorAuthenticator(key: await Self.fleetCursorKey(store: store, logger: logger)),
             logger: logger,
@@ -60,6 +63,21 @@ public struct GatewayServer: Sendable {
         )
         self.runner = configuration.batch.enabled
             ? BatchEvaluationRunner(catalog: catalog, configuration: configuration.batch.runner, logger: logger)
+            : nil
+        // Each database's sweep takes a lease in the registry store, so in a fleet one gateway sweeps it.
+        self.sweeper = configuration.retention.enabled
+            ? RetentionSweeper(
+                catalog: catalog,
+                leases: store,
+                configuration: RetentionSweeper.Configuration(
+                    interval: .seconds(configuration.retention.intervalSeconds),
+                    batchRows: configuration.dataOperations.filterBatchRows,
+                    includeIDs: configuration.dataOperations.auditIncludesIDs,
+                    ownerID: BatchEvaluationRunnerConfiguration.processOwnerID()
+                ),
+                metricsFactory: metrics?.factory,
+                logger: logger
+            )
             : nil
     }
 
@@ -105,6 +123,9 @@ public struct GatewayServer: Sendable {
         ]
         if let runner {
             members.append(.init(service: BatchEvaluationRunnerService(runner: runner)))
+        }
+        if let sweeper {
+            members.append(.init(service: RetentionSweeperService(sweeper: sweeper)))
         }
         var group = ServiceGroupConfiguration(
             services: members,

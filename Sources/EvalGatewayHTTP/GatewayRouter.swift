@@ -14,6 +14,7 @@ public func buildGatewayRouter(services: GatewayServices, batchEvaluations: Batc
     EvalRunRoutes(services: services).register(on: router)
     ConfigRoutes(services: services).register(on: router)
     if let registry = services.registry { AdminRoutes(services: services, registry: registry).register(on: router) }
+    AuditRoutes(services: services).register(on: router)
     BatchEvaluationRoutes(services: services, settings: batchEvaluations).register(on: router)
     return router
 }

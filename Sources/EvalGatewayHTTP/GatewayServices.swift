@@ -19,6 +19,8 @@ public struct GatewayServices: Sendable {
     public var access: AccessPolicy { catalog.access }
     /// Request size limits.
     public var limits: RequestLimits
+    /// Fan-out, delete-by-filter and audit settings.
+    public var dataOperations: DataOperationSettings
     /// The server logger.
     public var logger: Logger
     /// The Prometheus registry behind `/metrics`; `nil` when metrics are off.
@@ -35,6 +37,7 @@ public struct GatewayServices: Sendable {
         registry: TenantRegistry? = nil,
         throttle: RequestThrottle = RequestThrottle(),
         limits: RequestLimits = RequestLimits(),
+        dataOperations: DataOperationSettings = DataOperationSettings(),
         metrics: MetricsExposition? = nil,
         cursors: CursorAuthenticator = .random(),
         logger: Logger,
@@ -46,6 +49,7 @@ public struct GatewayServices: Sendable {
         self.throttle = throttle
         self.osID = osID
         self.limits = limits
+        self.dataOperations = dataOperations
         self.metrics = metrics
         self.cursors = cursors
         self.logger = logger
@@ -95,6 +99,23 @@ public struct RequestLimits: Sendable, Equatable {
     public init(maxIDsPerRequest: Int = 1_000_000, maxBodyBytes: Int = 64 * 1024 * 1024) {
         self.maxIDsPerRequest = maxIDsPerRequest
         self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// How cross-tenant data operations run (`fanout`, `delete` and `audit` in configuration).
+public struct DataOperationSettings: Sendable, Equatable {
+    /// The most databases a fan-out works on at once (`fanout.max_parallel`).
+    public var fanOutMaxParallel: Int
+    /// The most rows one transaction of a delete by filter removes (`delete.filter_batch_rows`).
+    public var filterBatchRows: Int
+    /// Whether audit records keep the ids themselves, not only their digest (`audit.include_ids`).
+    public var auditIncludesIDs: Bool
+
+    /// Creates settings; the defaults are those of the shipped configuration.
+    public init(fanOutMaxParallel: Int = 8, filterBatchRows: Int = 10_000, auditIncludesIDs: Bool = false) {
+        self.fanOutMaxParallel = fanOutMaxParallel
+        self.filterBatchRows = filterBatchRows
+        self.auditIncludesIDs = auditIncludesIDs
     }
 }
 

@@ -12,9 +12,14 @@ public final class MemoryBatchEvaluationStore: BatchEvaluationStore {
     }
 
     private let state = Mutex(State())
+    /// Where a delete writes its audit record.
+    private let trail: MemoryAuditTrail
 
-    /// An empty store.
-    public init() {}
+    /// An empty store, with an audit trail of its own.
+    public convenience init() { self.init(trail: MemoryAuditTrail()) }
+
+    /// An empty store writing to a database's audit trail.
+    init(trail: MemoryAuditTrail) { self.trail = trail }
 
     public func createBatchEvaluation(_ job: BatchEvaluation) async throws -> BatchEvaluationCreation {
         try StoredText.validate(job.description, field: "description")
@@ -72,7 +77,7 @@ public final class MemoryBatchEvaluationStore: BatchEvaluationStore {
         }
     }
 
-    public func deleteBatchEvaluation(id: String) async throws -> BatchEvaluationDeletion {
+    public func deleteBatchEvaluation(id: String, audit: AuditRecord) async throws -> BatchEvaluationDeletion {
         try state.withLock { state throws -> BatchEvaluationDeletion in
             guard let job = state.jobs[id] else { throw StorageError.notFound("Batch evaluation '\(id)' not found") }
             guard job.status.isTerminal else {
@@ -81,6 +86,7 @@ public final class MemoryBatchEvaluationStore: BatchEvaluationStore {
             state.jobs[id] = nil
             state.idsByName[job.name] = nil
             if let token = job.clientToken { state.idsByToken[token] = nil }
+            trail.append(audit.deleting(1))
             return BatchEvaluationDeletion(id: job.id, arn: job.arn, status: job.status)
         }
     }

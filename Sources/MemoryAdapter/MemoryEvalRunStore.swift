@@ -7,12 +7,17 @@ import Synchronization
 public final class MemoryEvalRunStore: EvalRunStore {
     private typealias Table = [BytewiseString: EvalRun]
     private let tables: Mutex<[String: Table]>
+    /// The database's audit trail, shared with its jobs.
+    private let trail: MemoryAuditTrail
     /// The database's batch-evaluation jobs.
-    let jobs = MemoryBatchEvaluationStore()
+    let jobs: MemoryBatchEvaluationStore
 
     /// Creates an empty store with these tables.
     public init(tables: [String]) {
         self.tables = Mutex(Dictionary(uniqueKeysWithValues: Set(tables).map { ($0, Table()) }))
+        let trail = MemoryAuditTrail()
+        self.trail = trail
+        self.jobs = MemoryBatchEvaluationStore(trail: trail)
     }
 
     public func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
@@ -56,7 +61,7 @@ public final class MemoryEvalRunStore: EvalRunStore {
         }
     }
 
-    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool, audit: AuditRecord) async throws -> EvalRunDeletion {
         try StoredText.validate(ids: ids)
         return try tables.withLock { tables in
             _ = try Self.rows(of: table, in: tables)
@@ -66,8 +71,32 @@ public final class MemoryEvalRunStore: EvalRunStore {
                 count += 1
                 if returningRemovedIDs { removed.append(id) }
             }
+            trail.append(audit.deleting(count))
             return EvalRunDeletion(deletedCount: count, removedIDs: returningRemovedIDs ? removed : nil)
         }
+    }
+
+    public func deleteEvalRuns(matching filter: EvalRunFilter, in table: String, limit: Int, audit: AuditRecord) async throws -> EvalRunBatchDeletion {
+        try filter.validate()
+        return try tables.withLock { tables in
+            let rows = try Self.rows(of: table, in: tables)
+            var matching = rows.values.filter(filter.matches)
+            // The oldest first, as the SQL adapters' batches tend to go; any order would keep the contract.
+            matching.sort { $0.createdAt != $1.createdAt ? $0.createdAt < $1.createdAt : $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+            let batch = matching.prefix(max(0, limit)).map(\.id)
+            for id in batch { tables[table]!.removeValue(forKey: BytewiseString(id)) }
+            trail.append(audit.deleting(ids: batch))
+            return EvalRunBatchDeletion(deletedCount: batch.count, hasMore: matching.count > batch.count)
+        }
+    }
+
+    public func countEvalRuns(matching filter: EvalRunFilter, in table: String) async throws -> Int {
+        try filter.validate()
+        return try tables.withLock { try Self.rows(of: table, in: $0).values.count(where: filter.matches) }
+    }
+
+    public func auditRecords(matching query: AuditQuery) async throws -> AuditPage {
+        trail.page(matching: query)
     }
 
     public func ping() async throws {}

@@ -10,6 +10,7 @@ public final class MemoryRegistryStore: RegistryStore {
         var entries: [RegistryEntry.Kind: [String: RegistryEntry]] = [.database: [:], .token: [:]]
         var version: Int64 = 0
         var keys: [String: [UInt8]] = [:]
+        var leases: [String: (owner: String, expiresAt: Int64)] = [:]
         var listeners: [Int: AsyncStream<RegistryNotification>.Continuation] = [:]
         var nextListener = 0
     }
@@ -71,6 +72,14 @@ public final class MemoryRegistryStore: RegistryStore {
             let key = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
             state.keys[name] = key
             return key
+        }
+    }
+
+    public func acquireLease(_ name: String, owner: String, until expiresAt: Int64, now: Int64) async throws -> Bool {
+        state.withLock { state in
+            if let holder = state.leases[name], holder.owner != owner, holder.expiresAt > now { return false }
+            state.leases[name] = (owner, expiresAt)
+            return true
         }
     }
 

@@ -21,16 +21,19 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
     private let statements: Statements
     /// Whether the jobs table is known to exist.
     private let isPrepared = Mutex(false)
+    /// The database's audit trail, written by a delete in the same statement.
+    private let trail: PostgresAuditTrail
 
     /// The jobs table's name within the schema.
     static let tableName = "evalgw_batch_evaluations"
 
     /// A store over `pool`, in `schema`; with `createTables`, the table is created on first use.
-    init(pool: PostgresConnectionPool, schema: String, createTables: Bool) {
+    init(pool: PostgresConnectionPool, schema: String, createTables: Bool, trail: PostgresAuditTrail) {
         self.pool = pool
         self.schema = schema
         self.createTables = createTables
         self.statements = Statements(schema: schema)
+        self.trail = trail
     }
 
     public func createBatchEvaluation(_ job: BatchEvaluation) async throws -> BatchEvaluationCreation {
@@ -115,12 +118,18 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         }
     }
 
-    public func deleteBatchEvaluation(id: String) async throws -> BatchEvaluationDeletion {
+    /// `WITH removed AS (DELETE … WHERE id = $1 AND status IN (terminal…) RETURNING …), recorded AS (INSERT
+    /// INTO evalgw_audit … FROM removed)`: the job and its audit record in one statement.
+    public func deleteBatchEvaluation(id: String, audit: AuditRecord) async throws -> BatchEvaluationDeletion {
         try StoredText.validate(id, field: "batchEvaluationId")
         let statements = statements
+        let trail = trail
+        let sql = "WITH removed AS (\(statements.delete)), recorded AS (\(trail.insert(from: "removed", deleted: "1", firstParameter: 2))) SELECT status, arn FROM removed"
+        let parameters: [String?] = [id] + PostgresAuditTrail.values(of: audit)
         return try await run(.write) { connection in
+            try trail.prepare(on: connection)
             for _ in 0..<3 {
-                let deleted = try connection.executePrepared(statements.delete, [id])
+                let deleted = try connection.executePrepared(sql, parameters)
                 if deleted.rowCount > 0 {
                     return BatchEvaluationDeletion(
                         id: id, arn: deleted.string(0, 1), status: try BatchEvaluationStoredJSON.status(deleted.string(0, 0), id: id)

@@ -25,6 +25,8 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     private let logger: Logger
     /// The database's batch-evaluation jobs, over the same pool.
     let jobs: PostgresBatchEvaluationStore
+    /// The database's audit trail, in the same schema, written by the deletes of runs and jobs.
+    private let trail: PostgresAuditTrail
     /// Whether the store offers its jobs: not when `create_tables` is off and the jobs table was missing
     /// at open (a database served as it is, without batch evaluations).
     let offersJobs = Atomic<Bool>(true)
@@ -57,7 +59,9 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
             parameters: settings.connectionParameters,
             waitTimeoutMilliseconds: settings.poolTimeoutMilliseconds
         )
-        self.jobs = PostgresBatchEvaluationStore(pool: pool, schema: settings.schema, createTables: settings.createTables)
+        let trail = PostgresAuditTrail(schema: settings.schema, createTables: settings.createTables)
+        self.trail = trail
+        self.jobs = PostgresBatchEvaluationStore(pool: pool, schema: settings.schema, createTables: settings.createTables, trail: trail)
         do {
             try await run(.idempotent) { _, _ in () }
             if !settings.createTables, try await !jobs.tableExists() {
@@ -148,22 +152,30 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         return renamed
     }
 
-    /// Deletes the runs with these ids in one statement, `DELETE … WHERE run_id = ANY($1::text[])`: atomic,
-    /// duplicates counted once, the count from the command tag (or the `RETURNING run_id` rows).
-    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+    /// Deletes the runs with these ids and writes the audit record in one statement — `WITH removed AS
+    /// (DELETE … WHERE run_id = ANY($1::text[]) RETURNING run_id), recorded AS (INSERT INTO evalgw_audit …
+    /// count(*) FROM removed)` — so both commit together: atomic, duplicates counted once, the count from
+    /// the record (or the `RETURNING run_id` rows).
+    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool, audit: AuditRecord) async throws -> EvalRunDeletion {
         let statements = try statements(for: table)
         try StoredText.validate(ids: ids)
-        let sql = returningRemovedIDs ? statements.deleteReturning : statements.delete
+        let recorded = trail.insert(from: "removed", deleted: "count(*)", firstParameter: 2)
+        let sql = """
+            WITH removed AS (\(statements.deleteReturning)), recorded AS (\(recorded) RETURNING deleted) \
+            \(returningRemovedIDs ? "SELECT run_id FROM removed" : "SELECT deleted FROM recorded")
+            """
+        let trail = trail
         return try await run(.write) { connection, _ in
+            try trail.prepare(on: connection)
             // Encoded here, on the connection's queue: a million ids are megabytes of text, and that work
             // stays off the cooperative pool too.
-            let parameters: [String?] = [PostgresArrayLiteral.text(ids)]
+            let parameters: [String?] = [PostgresArrayLiteral.text(ids)] + PostgresAuditTrail.values(of: audit)
             // A deadlock or serialization failure rolled the statement back whole: run it again.
             var attempt = 1
             while true {
                 do {
                     let result = try connection.executePrepared(sql, parameters)
-                    guard returningRemovedIDs else { return EvalRunDeletion(deletedCount: result.affectedRows) }
+                    guard returningRemovedIDs else { return EvalRunDeletion(deletedCount: Int(result.int64(0, 0))) }
                     var removed: [String] = []
                     removed.reserveCapacity(result.rowCount)
                     for row in 0..<result.rowCount { removed.append(result.string(row, 0)) }
@@ -172,6 +184,64 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
                     attempt += 1
                 }
             }
+        }
+    }
+
+    /// One batch, in one transaction: `DELETE … WHERE run_id IN (SELECT run_id … WHERE <filter> LIMIT n)
+    /// RETURNING run_id`, then (when the batch is full) whether a matching row is left, then the audit
+    /// record of the ids removed.
+    public func deleteEvalRuns(matching filter: EvalRunFilter, in table: String, limit: Int, audit: AuditRecord) async throws -> EvalRunBatchDeletion {
+        let statements = try statements(for: table)
+        try filter.validate()
+        let (condition, values) = statements.condition(filter)
+        let deleteSQL = """
+            DELETE FROM \(statements.qualified) WHERE run_id IN \
+            (SELECT run_id FROM \(statements.qualified) WHERE \(condition) LIMIT $\(values.count + 1)::bigint) RETURNING run_id
+            """
+        let existsSQL = "SELECT EXISTS (SELECT 1 FROM \(statements.qualified) WHERE \(condition))"
+        let trail = trail
+        return try await run(.write) { connection, _ in
+            try trail.prepare(on: connection)
+            var attempt = 1
+            while true {
+                do {
+                    return try connection.inTransaction {
+                        let result = try connection.executePrepared(deleteSQL, values + [String(max(0, limit))])
+                        var removed: [String] = []
+                        removed.reserveCapacity(result.rowCount)
+                        for row in 0..<result.rowCount { removed.append(result.string(row, 0)) }
+                        var hasMore = false
+                        if removed.count >= limit {
+                            hasMore = try connection.executePrepared(existsSQL, values).string(0, 0) == "t"
+                        }
+                        try connection.executePrepared(trail.insertValues, PostgresAuditTrail.allValues(of: audit.deleting(ids: removed)))
+                        return EvalRunBatchDeletion(deletedCount: removed.count, hasMore: hasMore)
+                    }
+                } catch let error as PostgresError where error.isTransientConflict && attempt < 5 {
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// `SELECT count(*) … WHERE <filter>`.
+    public func countEvalRuns(matching filter: EvalRunFilter, in table: String) async throws -> Int {
+        let statements = try statements(for: table)
+        try filter.validate()
+        let (condition, values) = statements.condition(filter)
+        let sql = "SELECT count(*) FROM \(statements.qualified) WHERE \(condition)"
+        return try await run(.idempotent) { connection, _ in
+            Int(try connection.executePrepared(sql, values).int64(0, 0))
+        }
+    }
+
+    /// One page of the audit trail and its total, in one statement.
+    public func auditRecords(matching query: AuditQuery) async throws -> AuditPage {
+        try StoredText.validate(query.principal, field: "principal")
+        let trail = trail
+        return try await run(.idempotent) { connection, _ in
+            try trail.prepare(on: connection)
+            return try trail.page(matching: query, on: connection)
         }
     }
 

@@ -104,6 +104,29 @@ struct PostgresTableStatements: Sendable {
         deleteReturning = delete + " RETURNING run_id"
     }
 
+    /// The WHERE condition of a delete by filter (not empty) and its parameters, `$1` onwards.
+    func condition(_ filter: EvalRunFilter) -> (sql: String, parameters: [String?]) {
+        var clauses: [String] = []
+        var parameters: [String?] = []
+        for (column, value) in filter.textConditions {
+            parameters.append(value)
+            clauses.append("\(column) = $\(parameters.count)")
+        }
+        if let evalTypes = filter.evalTypes {
+            parameters.append(PostgresArrayLiteral.text(evalTypes.map(\.rawValue)))
+            clauses.append("eval_type = ANY($\(parameters.count)::text[])")
+        }
+        if let before = filter.createdBefore {
+            parameters.append(String(before))
+            clauses.append("created_at < $\(parameters.count)::bigint")
+        }
+        if let after = filter.createdAfter {
+            parameters.append(String(after))
+            clauses.append("created_at >= $\(parameters.count)::bigint")
+        }
+        return (clauses.joined(separator: " AND "), parameters)
+    }
+
     /// Agno's index name, `idx_<table>_<column>`; when that is longer than Postgres keeps, a shortened
     /// name with a hash of the full one, so that two long table names never share an index name.
     static func indexName(table: String, column: String) -> String {

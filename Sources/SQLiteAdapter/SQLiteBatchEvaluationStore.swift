@@ -167,7 +167,7 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
         }
     }
 
-    public func deleteBatchEvaluation(id: String) async throws -> BatchEvaluationDeletion {
+    public func deleteBatchEvaluation(id: String, audit: AuditRecord) async throws -> BatchEvaluationDeletion {
         try await write { connection in
             let statement = try connection.cachedStatement(Self.deleteSQL)
             try statement.bind([.text(id)])
@@ -175,6 +175,7 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
                 let status = try BatchEvaluationStoredJSON.status(statement.text(0), id: id)
                 let arn = statement.text(1)
                 while try statement.step() {}
+                try SQLiteAuditTrail.insert(audit.deleting(1), on: connection)
                 return BatchEvaluationDeletion(id: id, arn: arn, status: status)
             }
             guard let status = try Self.status(id: id, on: connection) else {

@@ -31,7 +31,8 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         budget: any ConnectionBudget = UnlimitedConnectionBudget()
     ) {
         let statements = Dictionary(uniqueKeysWithValues: Set(tables).map { ($0, TableStatements(table: $0)) })
-        let schema = statements.values.sorted { $0.table < $1.table }.map(\.createTable) + [SQLiteBatchEvaluationStore.createTable]
+        let schema = statements.values.sorted { $0.table < $1.table }.map(\.createTable)
+            + [SQLiteBatchEvaluationStore.createTable, SQLiteAuditTrail.createTable]
         self.statements = statements
         self.database = SQLiteDatabase(settings: settings, schema: schema, clock: clock, budget: budget)
         self.jobs = SQLiteBatchEvaluationStore(database: database)
@@ -113,7 +114,7 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         return renamed
     }
 
-    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool, audit: AuditRecord) async throws -> EvalRunDeletion {
         let table = try statements(for: table)
         try StoredText.validate(ids: ids)
         var writer = JSONWriter(capacity: ids.count * 40 + 2)
@@ -123,14 +124,59 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         return try await write { connection in
             let statement = try connection.cachedStatement(sql)
             try statement.bind([.text(idArray)])
-            guard returningRemovedIDs else {
+            let deletion: EvalRunDeletion
+            if returningRemovedIDs {
+                var removed: [String] = []
+                while try statement.step() { removed.append(statement.text(0)) }
+                deletion = EvalRunDeletion(deletedCount: removed.count, removedIDs: removed)
+            } else {
                 while try statement.step() {}
-                return EvalRunDeletion(deletedCount: connection.changes)
+                deletion = EvalRunDeletion(deletedCount: connection.changes)
             }
-            var removed: [String] = []
-            while try statement.step() { removed.append(statement.text(0)) }
-            return EvalRunDeletion(deletedCount: removed.count, removedIDs: removed)
+            try SQLiteAuditTrail.insert(audit.deleting(deletion.deletedCount), on: connection)
+            return deletion
         }
+    }
+
+    /// One batch: `DELETE … WHERE run_id IN (SELECT run_id … WHERE <filter> LIMIT ?) RETURNING run_id`, then
+    /// (when the batch is full) whether a matching row is left, then the audit record, in one savepoint.
+    public func deleteEvalRuns(matching filter: EvalRunFilter, in table: String, limit: Int, audit: AuditRecord) async throws -> EvalRunBatchDeletion {
+        let statements = try statements(for: table)
+        try filter.validate()
+        let (condition, values) = Self.condition(filter)
+        let deleteSQL = "DELETE FROM \(statements.quoted) WHERE run_id IN (SELECT run_id FROM \(statements.quoted) WHERE \(condition) LIMIT ?) RETURNING run_id"
+        let existsSQL = "SELECT EXISTS (SELECT 1 FROM \(statements.quoted) WHERE \(condition))"
+        return try await write { connection in
+            let delete = try connection.cachedStatement(deleteSQL)
+            try delete.bind(values + [.integer(Int64(max(0, limit)))])
+            var removed: [String] = []
+            while try delete.step() { removed.append(delete.text(0)) }
+            var hasMore = false
+            if removed.count >= limit {
+                let exists = try connection.cachedStatement(existsSQL)
+                try exists.bind(values)
+                hasMore = try exists.step() && exists.int64(0) != 0
+            }
+            try SQLiteAuditTrail.insert(audit.deleting(ids: removed), on: connection)
+            return EvalRunBatchDeletion(deletedCount: removed.count, hasMore: hasMore)
+        }
+    }
+
+    public func countEvalRuns(matching filter: EvalRunFilter, in table: String) async throws -> Int {
+        let statements = try statements(for: table)
+        try filter.validate()
+        let (condition, values) = Self.condition(filter)
+        let sql = statements.count + " WHERE " + condition
+        return try await read { connection in
+            let count = try connection.cachedStatement(sql)
+            try count.bind(values)
+            _ = try count.step()
+            return Int(count.int64(0))
+        }
+    }
+
+    public func auditRecords(matching query: AuditQuery) async throws -> AuditPage {
+        try await read { connection in try SQLiteAuditTrail.page(matching: query, on: connection) }
     }
 
     public func ping() async throws {
@@ -207,6 +253,31 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), values)
     }
 
+    /// The WHERE condition of a delete by filter, and its values (the filter is not empty).
+    static func condition(_ filter: EvalRunFilter) -> (String, [SQLiteValue]) {
+        var clauses: [String] = []
+        var values: [SQLiteValue] = []
+        for (column, value) in filter.textConditions {
+            clauses.append("\(column) = ?")
+            values.append(.text(value))
+        }
+        if let evalTypes = filter.evalTypes {
+            var writer = JSONWriter()
+            writer.write(strings: evalTypes.map(\.rawValue))
+            clauses.append("eval_type IN (SELECT value FROM json_each(?))")
+            values.append(.text(writer.text))
+        }
+        if let before = filter.createdBefore {
+            clauses.append("created_at < ?")
+            values.append(.integer(before))
+        }
+        if let after = filter.createdAfter {
+            clauses.append("created_at >= ?")
+            values.append(.integer(after))
+        }
+        return (clauses.joined(separator: " AND "), values)
+    }
+
     private static func orderBy(_ query: EvalRunQuery) -> String {
         let direction = query.sortOrder == .ascending ? "ASC NULLS FIRST" : "DESC NULLS LAST"
         let tieBreak = query.sortOrder == .ascending ? "ASC" : "DESC"
@@ -244,6 +315,8 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
 /// The SQL of one registered table, built once from its configured name.
 struct TableStatements: Sendable {
     let table: String
+    /// The table's name, quoted (and schema-qualified when configured so).
+    let quoted: String
     let createTable: String
     let count: String
     let select: String
@@ -260,6 +333,7 @@ struct TableStatements: Sendable {
         self.table = table
         let parts = table.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         let quoted = parts.map(Self.quote).joined(separator: ".")
+        self.quoted = quoted
         let schemaPrefix = parts.count > 1 ? parts.dropLast().map(Self.quote).joined(separator: ".") + "." : ""
         let bareName = parts.last!
         let quotedBare = Self.quote(bareName)

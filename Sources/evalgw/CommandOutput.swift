@@ -57,10 +57,13 @@ enum CommandOutput {
         }
     }
 
-    /// Runs `body`, printing any error in the requested format and exiting with code 1 on failure.
+    /// Runs `body`, printing any error in the requested format and exiting with code 1 on failure. An
+    /// `ExitCode` thrown by `body` (which printed its own results) passes through as it is.
     static func run(json: Bool, _ body: () async throws -> Void) async throws {
         do {
             try await body()
+        } catch let code as ExitCode {
+            throw code
         } catch {
             failure(json: json, "\(error)")
             throw ExitCode.failure

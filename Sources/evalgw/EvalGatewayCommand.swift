@@ -9,7 +9,7 @@ struct EvalGatewayCommand: AsyncParsableCommand {
         abstract: "A gateway for evaluation-run stores: Agno eval-runs API over SQLite, Postgres and memory.",
         subcommands: [
             Serve.self, ConformanceCommand<BuiltInConformance>.self, StartCommand.self, GetCommand.self, ListCommand.self, StopCommand.self,
-            ArchiveCommand.self, EvalRunsCommand.self, DatabasesCommand.self, TokensCommand.self,
+            ArchiveCommand.self, EvalRunsCommand.self, DatabasesCommand.self, TokensCommand.self, AuditCommand.self,
         ]
     )
 }

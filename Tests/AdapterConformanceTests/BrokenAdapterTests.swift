@@ -8,7 +8,10 @@ import Testing
 @Suite struct BrokenAdapterTests {
     /// Wraps the memory store and breaks one rule of the contract.
     final class BrokenStore: EvalRunStore, BatchEvaluationStoreProviding {
-        enum Flaw { case nonAtomicDelete, cappedIDList, doubleCounting, wrongErrorTypes, unconditionalJobDelete, canonicalIDs, reencodedJSON }
+        enum Flaw {
+            case nonAtomicDelete, cappedIDList, doubleCounting, wrongErrorTypes, unconditionalJobDelete, canonicalIDs, reencodedJSON
+            case auditBeforeTheDelete, unboundedFilterBatches, noAudit
+        }
         let base: MemoryEvalRunStore
         let flaw: Flaw
         /// Jobs only for the job-store flaw; with the others the store keeps none (job checks skip).
@@ -53,31 +56,52 @@ import Testing
             }
             return try await base.renameEvalRun(id: id, to: name, at: timestamp, in: table)
         }
-        func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+        func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool, audit: AuditRecord) async throws -> EvalRunDeletion {
             switch flaw {
+            case .auditBeforeTheDelete:
+                // The record written on its own, before the delete: it stays when the delete fails.
+                _ = try await base.deleteEvalRuns(ids: [], in: table, returningRemovedIDs: false, audit: audit)
+                var unrecorded = audit
+                unrecorded.principal = "nobody"
+                return try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs, audit: unrecorded)
+            case .noAudit:
+                var unrecorded = audit
+                unrecorded.principal = "nobody"
+                return try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs, audit: unrecorded)
             case .nonAtomicDelete:
                 // One id at a time, validating as it goes: readers see halves, failures leave halves.
                 var count = 0
                 for (index, id) in ids.enumerated() {
-                    count += try await base.deleteEvalRuns(ids: [id], in: table, returningRemovedIDs: false).deletedCount
+                    count += try await base.deleteEvalRuns(ids: [id], in: table, returningRemovedIDs: false, audit: audit).deletedCount
                     if index % 50 == 0 { try await Task.sleep(for: .milliseconds(1)) }
                 }
                 return EvalRunDeletion(deletedCount: count, removedIDs: nil)
             case .cappedIDList:
                 if ids.count > 65_535 { throw StorageError.internal(underlying: "too many bind parameters") }
             case .doubleCounting:
-                let result = try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
+                let result = try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs, audit: audit)
                 return EvalRunDeletion(deletedCount: result.deletedCount == 0 ? 0 : ids.count, removedIDs: result.removedIDs)
             case .canonicalIDs:
                 // Deletes whatever run is `==` to each id: a spelling removes its look-alike too.
                 let stored = try await base.listEvalRuns(in: table, matching: EvalRunQuery(limit: 1_000_000)).runs
                 let byCanonicalID = Dictionary(stored.map { ($0.id, $0.id) }, uniquingKeysWith: { first, _ in first })
                 let matched = ids.map { byCanonicalID[$0] ?? $0 }
-                return try await base.deleteEvalRuns(ids: matched, in: table, returningRemovedIDs: returningRemovedIDs)
-            case .wrongErrorTypes, .unconditionalJobDelete, .reencodedJSON:
+                return try await base.deleteEvalRuns(ids: matched, in: table, returningRemovedIDs: returningRemovedIDs, audit: audit)
+            case .wrongErrorTypes, .unconditionalJobDelete, .reencodedJSON, .unboundedFilterBatches:
                 break
             }
-            return try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
+            return try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs, audit: audit)
+        }
+        func deleteEvalRuns(matching filter: EvalRunFilter, in table: String, limit: Int, audit: AuditRecord) async throws -> EvalRunBatchDeletion {
+            // The flaw: the limit is ignored, one batch takes every match.
+            let batch = try await base.deleteEvalRuns(matching: filter, in: table, limit: flaw == .unboundedFilterBatches ? Int.max : limit, audit: audit)
+            return flaw == .unboundedFilterBatches ? EvalRunBatchDeletion(deletedCount: batch.deletedCount, hasMore: false) : batch
+        }
+        func countEvalRuns(matching filter: EvalRunFilter, in table: String) async throws -> Int {
+            try await base.countEvalRuns(matching: filter, in: table)
+        }
+        func auditRecords(matching query: AuditQuery) async throws -> AuditPage {
+            try await base.auditRecords(matching: query)
         }
         func ping() async throws {}
         func shutdown() async {}
@@ -139,10 +163,29 @@ import Testing
         #expect(!failed.contains("ids-byte-exact"))
     }
 
+    @Test func anAuditRecordWrittenApartFromTheDeleteFailsTheAuditChecks() async {
+        let failed = await Self.failures(.auditBeforeTheDelete)
+        #expect(failed.contains("audit-record-only-when-the-delete-commits"))
+        #expect(failed.contains("audit-record-per-delete-by-ids"))
+        #expect(!failed.contains("delete-returns-exact-count"))
+    }
+
+    @Test func aDeleteWithoutAuditRecordFailsTheAuditChecks() async {
+        let failed = await Self.failures(.noAudit)
+        #expect(failed.contains("audit-record-per-delete-by-ids"))
+        #expect(failed.contains("audit-concurrent-deletes-each-recorded"))
+        #expect(failed.allSatisfy { $0.hasPrefix("audit-") }, "other checks failed: \(failed.filter { !$0.hasPrefix("audit-") })")
+    }
+
+    @Test func filterBatchesThatIgnoreTheLimitFailTheBatchCheck() async {
+        let failed = await Self.failures(.unboundedFilterBatches)
+        #expect(failed == ["filter-delete-batches-are-bounded", "audit-record-per-filter-batch"])
+    }
+
     @Test func aStoreWithoutJobsSkipsEveryJobCheckWithTheReason() async {
         let target = ConformanceTarget(name: "no-jobs") { tables in BrokenStore(tables: tables, flaw: .wrongErrorTypes) }
         let jobChecks = ConformanceSuite.checks.filter(\.needsJobStore).map(\.name)
-        #expect(jobChecks.count == 11)
+        #expect(jobChecks.count == 12)
         let results = await ConformanceSuite(target: target).run(only: Set(jobChecks))
         #expect(results.map(\.check) == jobChecks)
         #expect(results.allSatisfy { $0.outcome == .skipped("adapter keeps no batch-evaluation jobs") }, "\(results)")

@@ -37,7 +37,7 @@ final class UnconditionalDeleteJobStore: BatchEvaluationStore {
     }
 
     /// The flaw: no check that the job is terminal.
-    func deleteBatchEvaluation(id: String) async throws -> BatchEvaluationDeletion {
+    func deleteBatchEvaluation(id: String, audit: AuditRecord) async throws -> BatchEvaluationDeletion {
         guard let job = try await batchEvaluation(id: id) else { throw notFound(id) }
         let removed = deleted.withLock { $0.insert(id).inserted }
         guard removed else { throw notFound(id) }

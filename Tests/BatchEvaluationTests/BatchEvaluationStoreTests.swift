@@ -60,12 +60,12 @@ import Testing
         let job = makeJob(name: "stoppable")
         _ = try await store.createBatchEvaluation(job)
         await #expect(throws: StorageError.conflict("Batch evaluation '\(job.id)' is PENDING, still running. Stop it first, then delete it")) {
-            try await store.deleteBatchEvaluation(id: job.id)
+            try await store.deleteBatchEvaluation(id: job.id, audit: .forTests(ids: [job.id], kind: .batchEvaluation))
         }
         let stopped = try await store.stopBatchEvaluation(id: job.id, at: 5)
         #expect(stopped.status == .stopping)
         #expect(try await store.stopBatchEvaluation(id: job.id, at: 6).status == .stopping)
-        await #expect(throws: StorageError.self) { try await store.deleteBatchEvaluation(id: job.id) }
+        await #expect(throws: StorageError.self) { try await store.deleteBatchEvaluation(id: job.id, audit: .forTests(ids: [job.id], kind: .batchEvaluation)) }
 
         // The runner finishes a STOPPING job as STOPPED, whatever it asks.
         let claimed = try #require(try await store.claimBatchEvaluation(owner: "r1", leaseExpiresAt: 100, at: 10))
@@ -77,10 +77,10 @@ import Testing
         #expect(finished.leaseOwner == nil)
         await #expect(throws: StorageError.self) { try await store.stopBatchEvaluation(id: job.id, at: 12) }
 
-        let deletion = try await store.deleteBatchEvaluation(id: job.id)
+        let deletion = try await store.deleteBatchEvaluation(id: job.id, audit: .forTests(ids: [job.id], kind: .batchEvaluation))
         #expect(deletion == BatchEvaluationDeletion(id: job.id, arn: job.arn, status: .stopped))
         #expect(try await store.batchEvaluation(id: job.id) == nil)
-        await #expect(throws: StorageError.notFound("Batch evaluation '\(job.id)' not found")) { try await store.deleteBatchEvaluation(id: job.id) }
+        await #expect(throws: StorageError.notFound("Batch evaluation '\(job.id)' not found")) { try await store.deleteBatchEvaluation(id: job.id, audit: .forTests(ids: [job.id], kind: .batchEvaluation)) }
         await #expect(throws: StorageError.notFound("Batch evaluation '\(job.id)' not found")) { try await store.stopBatchEvaluation(id: job.id, at: 1) }
         // The name is free again.
         #expect(try await store.createBatchEvaluation(makeJob(name: "stoppable")).created)
@@ -152,7 +152,7 @@ import Testing
                 for id in ids {
                     group.addTask {
                         do {
-                            return try await store.deleteBatchEvaluation(id: id)
+                            return try await store.deleteBatchEvaluation(id: id, audit: .forTests(ids: [id], kind: .batchEvaluation))
                         } catch StorageError.conflict {
                             return nil
                         } catch StorageError.notFound {
@@ -189,7 +189,7 @@ import Testing
         // The held ones were all finished by the runner: those the race did not delete go now.
         var removed = Set(deletions.map(\.id))
         for job in jobs[..<(jobCount / 2)] where !removed.contains(job.id) {
-            let deletion = try await store.deleteBatchEvaluation(id: job.id)
+            let deletion = try await store.deleteBatchEvaluation(id: job.id, audit: .forTests(ids: [job.id], kind: .batchEvaluation))
             #expect(deletion.status.isTerminal)
             removed.insert(job.id)
         }

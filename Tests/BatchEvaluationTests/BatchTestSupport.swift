@@ -177,3 +177,10 @@ extension TestResponse {
         return header
     }
 }
+
+extension AuditRecord {
+    /// The audit record of a job's delete made by a test.
+    static func forTests(ids: [String], kind: AuditKind) -> AuditRecord {
+        AuditContext(principal: "test", requestID: nil).record(databaseID: "test", table: nil, kind: kind, digest: AuditDigest(ids))
+    }
+}

@@ -9,7 +9,12 @@ import Testing
         func evalRun(id: String, in table: String) async throws -> EvalRun? { nil }
         func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun { run }
         func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun { throw StorageError.notFound("") }
-        func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion { EvalRunDeletion(deletedCount: 0) }
+        func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool, audit: AuditRecord) async throws -> EvalRunDeletion { EvalRunDeletion(deletedCount: 0) }
+        func deleteEvalRuns(matching filter: EvalRunFilter, in table: String, limit: Int, audit: AuditRecord) async throws -> EvalRunBatchDeletion {
+            EvalRunBatchDeletion(deletedCount: 0, hasMore: false)
+        }
+        func countEvalRuns(matching filter: EvalRunFilter, in table: String) async throws -> Int { 0 }
+        func auditRecords(matching query: AuditQuery) async throws -> AuditPage { AuditPage(records: [], totalCount: 0) }
         func ping() async throws {}
         func shutdown() async {}
     }

@@ -166,6 +166,10 @@ final class FlakyRegistryStore: RegistryStore {
     func put(_ entry: RegistryEntry) async throws -> RegistryWrite { try check(); return try await base.put(entry) }
     func remove(_ kind: RegistryEntry.Kind, name: String, at timestamp: Int64) async throws -> Bool { try check(); return try await base.remove(kind, name: name, at: timestamp) }
     func sharedKey(named name: String) async throws -> [UInt8] { try check(); return try await base.sharedKey(named: name) }
+    func acquireLease(_ name: String, owner: String, until expiresAt: Int64, now: Int64) async throws -> Bool {
+        try check()
+        return try await base.acquireLease(name, owner: owner, until: expiresAt, now: now)
+    }
     func notifications() -> AsyncStream<RegistryNotification>? { base.notifications() }
     func publish(_ notification: RegistryNotification) async { await base.publish(notification) }
     func close() async { await base.close() }

@@ -105,6 +105,26 @@ import Testing
             try await expect(200, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":["kept","never"]}"#, headers: admin.merging([.prefer: "return=representation"]))
             try await expect(413, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":[\#((0..<51).map { "\"i\($0)\"" }.joined(separator: ","))]}"#)
             try await expect(422, .delete, "/eval-runs?db_id=local", json: #"{"eval_run_ids":[]}"#)
+            // Deletes by filter, dry runs and fan-outs: 200 (both shapes), 204, 207 (a database down), 404, 422.
+            try await expect(201, .post, "/eval-runs?db_id=scratch", json: #"{"id":"erased","eval_type":"accuracy","eval_data":{},"user_id":"u-9"}"#)
+            try await expect(200, .delete, "/eval-runs?db_id=local,scratch&dry_run=true", json: #"{"filter":{"user_id":"u-9","created_before":"2999-01-01T00:00:00Z"}}"#)
+            try await expect(207, .delete, "/eval-runs?db_id=scratch,down", json: #"{"filter":{"user_id":"u-9"}}"#)
+            try await expect(204, .delete, "/eval-runs?db_id=local,scratch", json: #"{"filter":{"user_id":"u-9","eval_types":["accuracy"]}}"#)
+            try await expect(200, .delete, "/eval-runs?db_id=local,scratch", json: #"{"eval_run_ids":["erased"]}"#, headers: admin.merging([.prefer: "return=representation"]))
+            try await expect(404, .delete, "/eval-runs?db_id=local,,scratch", json: #"{"filter":{"user_id":"u-9"}}"#)
+            try await expect(422, .delete, "/eval-runs?db_id=*", json: #"{"filter":{}}"#)
+            try await expect(422, .delete, "/eval-runs?db_id=*", json: #"{"eval_run_ids":["a"],"filter":{"user_id":"u-9"}}"#)
+            try await expect(422, .delete, "/eval-runs?db_id=*", json: #"{"filter":{"created_after":"2024-02-01T00:00:00Z","created_before":"2024-01-01T00:00:00Z"}}"#)
+
+            // The audit trail: every database, one, several with one down (207), and the refusals.
+            try await expect(200, .get, "/admin/audit?db_id=local,scratch&limit=5")
+            try await expect(200, .get, "/admin/audit?db_id=scratch&kind=filter&since=2020-01-01T00:00:00Z&until=2999-01-01T00:00:00Z")
+            try await expect(207, .get, "/admin/audit?db_id=scratch,down")
+            try await expect(401, .get, "/admin/audit", headers: [:])
+            try await expect(403, .get, "/admin/audit", headers: reader)
+            try await expect(404, .get, "/admin/audit?db_id=nope")
+            try await expect(422, .get, "/admin/audit?kind=everything")
+            try await expect(503, .get, "/admin/audit?db_id=down")
 
             // The AgentCore surface.
             let pending = try await client.send(.post, "\(jobs)?db_id=scratch", json: startBody.replacing("NAME", with: "pending"), headers: admin)
@@ -142,7 +162,8 @@ import Testing
             }
 
             // 500s: the tables are gone from under the gateway.
-            try await runSQLite(fragilePath, "DROP TABLE agno_eval_runs; DROP TABLE evalgw_batch_evaluations;")
+            try await runSQLite(fragilePath, "DROP TABLE agno_eval_runs; DROP TABLE evalgw_batch_evaluations; DROP TABLE evalgw_audit;")
+            try await expect(500, .get, "/admin/audit?db_id=fragile")
             for (method, uri, json) in [
                 (HTTPRequest.Method.get, "/eval-runs?db_id=fragile", String?.none), (.post, "/eval-runs?db_id=fragile", #"{"eval_type":"accuracy","eval_data":{}}"#),
                 (.delete, "/eval-runs?db_id=fragile", #"{"eval_run_ids":["doomed"]}"#), (.get, "/eval-runs/doomed?db_id=fragile", nil),

@@ -20,6 +20,7 @@ struct TestGateway {
         defaultDatabaseID: String? = nil,
         tokens: [AccessToken] = [],
         limits: RequestLimits = RequestLimits(),
+        dataOperations: DataOperationSettings = DataOperationSettings(),
         extraTables: [String] = [],
         extra: [RegisteredDatabase] = [],
         only: Set<String>? = nil,
@@ -69,6 +70,7 @@ struct TestGateway {
             registry: registry,
             throttle: throttle,
             limits: limits,
+            dataOperations: dataOperations,
             metrics: metrics,
             logger: Logger(label: "test"),
             now: now
@@ -108,8 +110,8 @@ extension TestClientProtocol {
 
     /// Creates a run through the API and returns its JSON.
     @discardableResult
-    func createRun(_ id: String, db: String, type: String = "accuracy", extra: String = "") async throws -> [String: Any] {
-        let response = try await send(.post, "/eval-runs?db_id=\(db)", json: #"{"id":"\#(id)","eval_type":"\#(type)","eval_data":{"score":1}\#(extra)}"#)
+    func createRun(_ id: String, db: String, type: String = "accuracy", extra: String = "", headers: HTTPFields = [:]) async throws -> [String: Any] {
+        let response = try await send(.post, "/eval-runs?db_id=\(db)", json: #"{"id":"\#(id)","eval_type":"\#(type)","eval_data":{"score":1}\#(extra)}"#, headers: headers)
         #expect(response.status == .created, "create \(id) on \(db): \(String(buffer: response.body))")
         return response.object
     }

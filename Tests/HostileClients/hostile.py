@@ -369,6 +369,10 @@ def cross_tenant(client):
             ("GET", "/admin/databases/{db}", None),
             ("DELETE", "/admin/databases/{db}", None),
             ("PUT", "/admin/databases/{db}", {"adapter": "memory"}),
+            # Fan-out: a victim in a list is the 404 of an unknown database, whatever its place.
+            ("DELETE", "/eval-runs?db_id=attacker,{db}", {"filter": {"user_id": "user-canary"}}),
+            ("DELETE", "/eval-runs?db_id={db},attacker&dry_run=true", {"filter": {"user_id": "user-canary"}}),
+            ("GET", "/admin/audit?db_id={db}", None),
         ]
         for token in [ATTACKER, READER] if victim != "victim-memory" else [ATTACKER]:
             for method, template, body in routes:
@@ -379,6 +383,14 @@ def cross_tenant(client):
                     count += 1
                 if answers[0] != answers[1]:
                     PROBLEMS.add(f"existence oracle: {method} {template} tells {victim} from an unknown database: {answers[0]} vs {answers[1]}")
+    # `db_id=*` is every database the token may touch, and nothing else: the victims' canaries of user
+    # `user-canary` stay (verify_canaries), and the answer names only the attacker's databases.
+    for dry in ["&dry_run=true", ""]:
+        status, _, data = send(client, f"fan-out * {dry}", "DELETE", "/eval-runs?db_id=*" + dry, body={"filter": {"user_id": "user-canary"}}, down_allowed=True)
+        count += 1
+        named = set(json.loads(data).get("databases", {}).keys()) if status in (200, 207) else None
+        if named != {"attacker", "down-pg"}:
+            PROBLEMS.add(f"DELETE /eval-runs?db_id=*{dry} as the attacker: {status}, databases {named}")
     # Discovery lists only the token's own databases; readiness names none without admin.
     for token in [ATTACKER, READER, None, "wrong"]:
         for path in ["/config", "/ready"]:

@@ -1,3 +1,4 @@
+import AdapterConformance
 import EvalGatewayCore
 import Foundation
 import PostgresAdapter
@@ -58,7 +59,7 @@ struct PostgresAdapterTests {
             #expect(renamed.name == "Renamed" && renamed.updatedAt == 1_800_000_000 && renamed.evalData.text == #"{"passed": true}"#)
             #expect(try await store.evalRun(id: "gw-1", in: "agno_eval_runs")?.evalData.text == #"{ "k":false, "a":2.0 }"#)
 
-            let deletion = try await store.deleteEvalRuns(ids: ["agno-1", "agno-2", "nope", "agno-1"], in: "agno_eval_runs", returningRemovedIDs: true)
+            let deletion = try await store.deleteEvalRuns(ids: ["agno-1", "agno-2", "nope", "agno-1"], in: "agno_eval_runs", returningRemovedIDs: true, audit: .forTests())
             #expect(deletion.deletedCount == 2)
             #expect(Set(deletion.removedIDs ?? []) == ["agno-1", "agno-2"])
             let left = try await store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery())
@@ -70,8 +71,10 @@ struct PostgresAdapterTests {
                 [schema]
             )
             #expect(types.map { $0[0] } == ["json", "json"])
-            let indexes = try await admin.value("SELECT count(*) FROM pg_indexes WHERE schemaname = $1", [schema])
+            let indexes = try await admin.value("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND tablename = 'agno_eval_runs'", [schema])
             #expect(indexes == "2", "the primary key and Agno's created_at index, nothing added")
+            // Beside Agno's table, the gateway's own audit trail, which the delete wrote to.
+            #expect(try await admin.value("SELECT count(*) FROM \(PostgresTestEnvironment.quote(schema)).evalgw_audit WHERE kind = 'ids' AND deleted = 2") == "1")
             await store.shutdown()
         }
     }
@@ -130,7 +133,7 @@ struct PostgresAdapterTests {
             let second = try #require(store.backendProcessIDs.first)
             #expect(second != first)
             #expect(try await admin.value("SELECT pg_terminate_backend($1, 10000)", [String(second)]) == "t")
-            #expect(try await store.deleteEvalRuns(ids: ["a"], in: "agno_eval_runs", returningRemovedIDs: false).deletedCount == 1)
+            #expect(try await store.deleteEvalRuns(ids: ["a"], in: "agno_eval_runs", returningRemovedIDs: false, audit: .forTests()).deletedCount == 1)
 
             // Terminated without waiting for the backend to go: the call right after still succeeds.
             for _ in 0..<5 {
@@ -154,13 +157,13 @@ struct PostgresAdapterTests {
             _ = try await store.createEvalRun(EvalRun(id: "survivor", evalType: .accuracy, createdAt: 1), in: "agno_eval_runs")
             let ids = (0..<1_000_000).map { "bulk-\($0)" }
             let start = ContinuousClock.now
-            let deletion = try await store.deleteEvalRuns(ids: ids, in: "agno_eval_runs", returningRemovedIDs: false)
+            let deletion = try await store.deleteEvalRuns(ids: ids, in: "agno_eval_runs", returningRemovedIDs: false, audit: .forTests())
             let elapsed = ContinuousClock.now - start
             print("1,000,000-id delete (10,000 present): \(elapsed)")
             #expect(deletion.deletedCount == 10_000)
             #expect(try await admin.value("SELECT count(*) FROM \(table)") == "1")
 
-            let again = try await store.deleteEvalRuns(ids: ids, in: "agno_eval_runs", returningRemovedIDs: true)
+            let again = try await store.deleteEvalRuns(ids: ids, in: "agno_eval_runs", returningRemovedIDs: true, audit: .forTests())
             #expect(again.deletedCount == 0 && again.removedIDs == [])
             await store.shutdown()
         }
@@ -182,9 +185,9 @@ struct PostgresAdapterTests {
                 #expect(try await store.evalRun(id: "x", in: table)?.name == table)
                 #expect(try await store.listEvalRuns(in: table, matching: EvalRunQuery(sortBy: .name)).runs.count == 1)
                 _ = try await store.renameEvalRun(id: "x", to: "renamed", at: 2, in: table)
-                #expect(try await store.deleteEvalRuns(ids: ["x"], in: table, returningRemovedIDs: false).deletedCount == 1)
+                #expect(try await store.deleteEvalRuns(ids: ["x"], in: table, returningRemovedIDs: false, audit: .forTests()).deletedCount == 1)
             }
-            let tables = try await admin.execute("SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename COLLATE \"C\"", [schema])
+            let tables = try await admin.execute("SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'evalgw_audit' ORDER BY tablename COLLATE \"C\"", [schema])
             #expect(tables.map { $0[0] ?? "" } == (hostile + ["sentinel"]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
 
             // A name the store was not opened with never reaches SQL.
@@ -299,7 +302,7 @@ struct PostgresAdapterTests {
         await expectUnavailable("get") { _ = try await store.evalRun(id: "a", in: "agno_eval_runs") }
         await expectUnavailable("create") { _ = try await store.createEvalRun(EvalRun(id: "a", evalType: .accuracy, createdAt: 1), in: "agno_eval_runs") }
         await expectUnavailable("rename") { _ = try await store.renameEvalRun(id: "a", to: "b", at: 1, in: "agno_eval_runs") }
-        await expectUnavailable("delete") { _ = try await store.deleteEvalRuns(ids: ["a"], in: "agno_eval_runs", returningRemovedIDs: false) }
+        await expectUnavailable("delete") { _ = try await store.deleteEvalRuns(ids: ["a"], in: "agno_eval_runs", returningRemovedIDs: false, audit: .forTests()) }
         await store.shutdown()
     }
 

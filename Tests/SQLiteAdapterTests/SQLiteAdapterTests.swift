@@ -1,3 +1,4 @@
+import AdapterConformance
 import EvalGatewayCore
 import Foundation
 import SQLiteAdapter
@@ -66,16 +67,17 @@ import Testing
         _ = try await store.createEvalRun(EvalRun(id: "gw-1", evalType: .reliability, evalData: JSONText(.object(["passed": .bool(true)])), createdAt: 1_796_163_930), in: "agno_eval_runs")
         let renamed = try await store.renameEvalRun(id: "agno-acc-1", to: "Renamed", at: 1_800_000_000, in: "agno_eval_runs")
         #expect(renamed.name == "Renamed" && renamed.updatedAt == 1_800_000_000 && renamed.evalInput == accuracy.evalInput)
-        let deletion = try await store.deleteEvalRuns(ids: ["agno-perf-2", "nope", "agno-perf-2"], in: "agno_eval_runs", returningRemovedIDs: true)
+        let deletion = try await store.deleteEvalRuns(ids: ["agno-perf-2", "nope", "agno-perf-2"], in: "agno_eval_runs", returningRemovedIDs: true, audit: .forTests())
         #expect(deletion.deletedCount == 1 && deletion.removedIDs == ["agno-perf-2"])
         await store.shutdown()
 
         // No migration: Agno's tables and indexes are as Agno made them, its version row untouched, and
-        // the only thing added is the gateway's own batch-evaluation jobs table.
+        // the only things added are the gateway's own tables: the audit trail and the batch-evaluation jobs.
         #expect(try agno.rows("SELECT type, name, sql FROM sqlite_master WHERE name LIKE '%agno%' ORDER BY name") == schemaBefore)
         #expect(try agno.rows("SELECT version FROM agno_schema_versions") == [["3.0.0"]])
         let added = try agno.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%agno%' ORDER BY name").map { $0[0] ?? "" }
-        #expect(added == ["evalgw_batch_evaluations"])
+        #expect(added == ["evalgw_audit", "evalgw_batch_evaluations"])
+        #expect(try agno.rows("SELECT kind, deleted FROM evalgw_audit") == [["ids", "1"]], "the delete's audit record")
         #expect(try agno.value("SELECT eval_data FROM agno_eval_runs WHERE run_id = 'agno-acc-1'")?.contains(#""\u00fcn\u00ef""#) == true, "Agno's row text is not rewritten")
         #expect(try agno.rows("SELECT run_id FROM agno_eval_runs ORDER BY run_id") == [["agno-acc-1"], ["gw-1"]])
     }
@@ -109,9 +111,9 @@ import Testing
             #expect(try await store.evalRun(id: "x", in: table)?.name == table)
             #expect(try await store.listEvalRuns(in: table, matching: EvalRunQuery(sortBy: .name)).runs.count == 1)
             _ = try await store.renameEvalRun(id: "x", to: "renamed", at: 2, in: table)
-            #expect(try await store.deleteEvalRuns(ids: ["x"], in: table, returningRemovedIDs: false).deletedCount == 1)
+            #expect(try await store.deleteEvalRuns(ids: ["x"], in: table, returningRemovedIDs: false, audit: .forTests()).deletedCount == 1)
         }
-        let tables = try file.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'evalgw_batch_evaluations'").map { $0[0] ?? "" }
+        let tables = try file.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('evalgw_batch_evaluations', 'evalgw_audit')").map { $0[0] ?? "" }
         #expect(Set(tables) == Set(hostile + ["sentinel"]))
 
         // A name the store was not opened with never reaches SQL.
@@ -130,13 +132,13 @@ import Testing
         _ = try await store.createEvalRun(EvalRun(id: "kept", evalType: .accuracy, createdAt: 1), in: "agno_eval_runs")
 
         try other.execute("BEGIN EXCLUSIVE")
-        await #expect { _ = try await store.deleteEvalRuns(ids: ["kept"], in: "agno_eval_runs", returningRemovedIDs: false) } throws: { error in
+        await #expect { _ = try await store.deleteEvalRuns(ids: ["kept"], in: "agno_eval_runs", returningRemovedIDs: false, audit: .forTests()) } throws: { error in
             guard case .unavailable(_, let retryAfter)? = error as? StorageError else { return false }
             return retryAfter > 0
         }
         try other.execute("ROLLBACK")
         #expect(try await store.evalRun(id: "kept", in: "agno_eval_runs") != nil)
-        #expect(try await store.deleteEvalRuns(ids: ["kept"], in: "agno_eval_runs", returningRemovedIDs: false).deletedCount == 1)
+        #expect(try await store.deleteEvalRuns(ids: ["kept"], in: "agno_eval_runs", returningRemovedIDs: false, audit: .forTests()).deletedCount == 1)
         await store.shutdown()
     }
 

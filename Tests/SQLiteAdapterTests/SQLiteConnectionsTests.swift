@@ -1,3 +1,4 @@
+import AdapterConformance
 import Dispatch
 import EvalGatewayCore
 import Foundation
@@ -44,7 +45,7 @@ import Testing
         #expect(clock.sleeperCount == 0, "no timer is left once nothing is open")
         // Used again, it opens again and finds its rows.
         #expect(try await store.evalRun(id: "a", in: "runs")?.id == "a")
-        #expect(try await store.deleteEvalRuns(ids: ["a"], in: "runs", returningRemovedIDs: false).deletedCount == 1)
+        #expect(try await store.deleteEvalRuns(ids: ["a"], in: "runs", returningRemovedIDs: false, audit: .forTests()).deletedCount == 1)
         await store.shutdown()
     }
 
@@ -126,7 +127,7 @@ import Testing
         let signal = CancellationSignal()
         let delete = Task {
             try await CancellationSignal.$current.withValue(signal) {
-                try await store.deleteEvalRuns(ids: ["kept"], in: "runs", returningRemovedIDs: false)
+                try await store.deleteEvalRuns(ids: ["kept"], in: "runs", returningRemovedIDs: false, audit: .forTests())
             }
         }
         // Whether the delete is already queued or not, once its client is gone it must not run.

@@ -39,7 +39,12 @@ import ThirdPartyAdapterExample
             #expect(deleted.headers[.xDeletedCount] == "1")
         }
         let file = try String(contentsOfFile: directory + "/agno_eval_runs.json", encoding: .utf8)
-        #expect(file == "[]", "the file reflects the delete: \(file)")
+        let contents = try JSONSerialization.jsonObject(with: Data(file.utf8)) as? [String: Any]
+        #expect((contents?["runs"] as? [Any])?.isEmpty == true, "the file reflects the delete: \(file)")
+        // The delete's audit record, written with it, with the principal of an open gateway.
+        let audit = contents?["audit"] as? [[String: Any]]
+        #expect(audit?.map { $0["deleted"] as? Int } == [1])
+        #expect(audit?.first?["principal"] as? String == "open")
     }
 
     @Test func anUnregisteredKindFailsAtStartNamingTheKey() {

@@ -45,7 +45,9 @@ import Testing
 
     @Test(arguments: [
         (["start", "batch-evaluation"], "give --name (with --session ids) or --input FILE"),
-        (["eval-runs", "delete"], "give ids as arguments or --ids-file FILE"),
+        (["eval-runs", "delete"], "give ids as arguments, --ids-file FILE, or filter flags"),
+        (["eval-runs", "delete", "a", "--user-id", "u-1"], "give ids or filter flags (--user-id, …), not both"),
+        (["eval-runs", "delete", "a", "--dry-run"], "--dry-run needs filter flags"),
         (["eval-runs", "delete", "a", "--chunk-size", "0"], "--chunk-size must be at least 1"),
         (["conformance", "--config", "c.yaml", "--adapter", "memory"], "give --config or --adapter, not both"),
         (["conformance", "--config", "c.yaml", "--option", "url=x"], "--option, --url and --path configure an adapter kind, not the databases of --config"),

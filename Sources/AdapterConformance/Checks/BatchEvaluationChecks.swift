@@ -175,18 +175,18 @@ enum BatchEvaluationChecks {
                 let before = try await context.storedJob(job.id)
                 try expectEqual(before.status, status, "the status of \(job.name)")
                 try await expectStorageError(.conflict, "delete of a \(status.rawValue) job") {
-                    _ = try await store.deleteBatchEvaluation(id: job.id)
+                    _ = try await store.deleteBatchEvaluation(id: job.id, audit: .forTests(ids: [job.id], kind: .batchEvaluation))
                 }
                 try expectEqual(try await store.batchEvaluation(id: job.id), before, "the \(status.rawValue) job after the refused delete")
             }
 
             for (job, status) in finished {
-                let deletion = try await store.deleteBatchEvaluation(id: job.id)
+                let deletion = try await store.deleteBatchEvaluation(id: job.id, audit: .forTests(ids: [job.id], kind: .batchEvaluation))
                 try expectEqual(deletion, BatchEvaluationDeletion(id: job.id, arn: job.arn, status: status), "the deletion of a \(status.rawValue) job")
                 try expect(try await store.batchEvaluation(id: job.id) == nil, "the deleted \(status.rawValue) job is still there")
                 try expect(try await store.batchEvaluationState(id: job.id) == nil, "the deleted \(status.rawValue) job still has a state")
                 try await expectStorageError(.notFound, "a second delete of the \(status.rawValue) job") {
-                    _ = try await store.deleteBatchEvaluation(id: job.id)
+                    _ = try await store.deleteBatchEvaluation(id: job.id, audit: .forTests(ids: [job.id], kind: .batchEvaluation))
                 }
                 try await expectStorageError(.notFound, "stop of the deleted \(status.rawValue) job") {
                     _ = try await store.stopBatchEvaluation(id: job.id, at: Timestamp.nowMilliseconds())
@@ -195,7 +195,8 @@ enum BatchEvaluationChecks {
             // The name of a deleted job is free again.
             try await context.create(context.makeJob("del_completed", createdAt: Timestamp.nowMilliseconds()))
             try await expectStorageError(.notFound, "delete of an unknown id") {
-                _ = try await store.deleteBatchEvaluation(id: "cf_\(context.suffix)_absent-aaaaaaaaaa")
+                let absent = "cf_\(context.suffix)_absent-aaaaaaaaaa"
+                _ = try await store.deleteBatchEvaluation(id: absent, audit: .forTests(ids: [absent], kind: .batchEvaluation))
             }
         },
     ]

@@ -38,7 +38,7 @@ enum BatchEvaluationRaceChecks {
                     for id in ids.shuffled() {
                         group.addTask {
                             do {
-                                return try await store.deleteBatchEvaluation(id: id)
+                                return try await store.deleteBatchEvaluation(id: id, audit: .forTests(ids: [id], kind: .batchEvaluation))
                             } catch let error as StorageError where error.kind == .conflict || error.kind == .notFound {
                                 return nil
                             }

@@ -10,7 +10,7 @@ enum ConcurrencyChecks {
             let table = context.table
             let observed = try await withThrowingTaskGroup(of: [Int].self) { group in
                 group.addTask {
-                    _ = try await store.deleteEvalRuns(ids: batch, in: table, returningRemovedIDs: false)
+                    _ = try await store.deleteEvalRuns(ids: batch, in: table, returningRemovedIDs: false, audit: .forTests())
                     return []
                 }
                 group.addTask {
@@ -31,7 +31,7 @@ enum ConcurrencyChecks {
         ConformanceCheck("delete-is-all-or-nothing", "A delete that fails part-way (an invalid id last) removes nothing.") { context in
             try await context.seed((0..<50).map { sampleRun("keep-\($0)") })
             try await expectStorageError(.invalid, "delete with an invalid id last") {
-                _ = try await context.store.deleteEvalRuns(ids: (0..<50).map { "keep-\($0)" } + ["bad\u{0}"], in: context.table, returningRemovedIDs: false)
+                _ = try await context.store.deleteEvalRuns(ids: (0..<50).map { "keep-\($0)" } + ["bad\u{0}"], in: context.table, returningRemovedIDs: false, audit: .forTests())
             }
             try expectEqual(try await context.count(), 50, "rows left after the failed delete")
         },
@@ -46,7 +46,7 @@ enum ConcurrencyChecks {
                         // Each worker asks for a window of 250 ids starting at its own offset: every row is
                         // requested by four workers.
                         let ids = (0..<250).map { "o-\((worker * 63 + $0) % rows)" }.shuffled()
-                        return try await store.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: false).deletedCount
+                        return try await store.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: false, audit: .forTests()).deletedCount
                     }
                 }
                 return try await group.reduce(0, +)

@@ -19,7 +19,7 @@ enum ErrorChecks {
         },
         ConformanceCheck(
             "outage-is-unavailable-and-recovers",
-            "With the backend down every operation fails with 'unavailable' and deletes nothing; when it is back, calls succeed without reopening.",
+            "With the backend down every operation fails with 'unavailable' and deletes (and audits) nothing; when it is back, calls succeed without reopening.",
             requires: [.outageSimulation]
         ) { context in
             try await context.seed([sampleRun("survivor")])
@@ -27,7 +27,7 @@ enum ErrorChecks {
             do {
                 try await expectStorageError(.unavailable, "ping during the outage") { try await context.store.ping() }
                 try await expectStorageError(.unavailable, "delete during the outage") {
-                    _ = try await context.store.deleteEvalRuns(ids: ["survivor"], in: context.table, returningRemovedIDs: false)
+                    _ = try await context.store.deleteEvalRuns(ids: ["survivor"], in: context.table, returningRemovedIDs: false, audit: context.idsAudit(["survivor"]))
                 }
                 try await expectStorageError(.unavailable, "list during the outage") {
                     _ = try await context.store.listEvalRuns(in: context.table, matching: EvalRunQuery())
@@ -39,6 +39,7 @@ enum ErrorChecks {
             try await restore()
             try await context.store.ping()
             try expectEqual(try await context.count(), 1, "rows after the outage")
+            try expectEqual(try await context.auditTrail().count, 0, "audit records of the delete that failed during the outage")
         },
     ]
 }

@@ -34,7 +34,7 @@ enum RoundTripChecks {
                 try expectEqual(try await context.store.evalRun(id: id, in: context.table)?.name, id, "the name of run \(id.prefix(20))")
             }
             try expectEqual(try await context.count(), ids.count, "rows stored")
-            let deletion = try await context.store.deleteEvalRuns(ids: ids, in: context.table, returningRemovedIDs: true)
+            let deletion = try await context.store.deleteEvalRuns(ids: ids, in: context.table, returningRemovedIDs: true, audit: .forTests())
             try expectEqual(deletion.deletedCount, ids.count, "rows deleted")
             try expectSameIDs(deletion.removedIDs, ids, "ids reported removed")
         },
@@ -47,7 +47,7 @@ enum RoundTripChecks {
                 _ = try await context.store.renameEvalRun(id: "keep", to: "a\u{0}b", at: 1_700_000_001, in: context.table)
             }
             try await expectStorageError(.invalid, "delete with a NUL in an id") {
-                _ = try await context.store.deleteEvalRuns(ids: ["keep", "bad\u{0}id"], in: context.table, returningRemovedIDs: false)
+                _ = try await context.store.deleteEvalRuns(ids: ["keep", "bad\u{0}id"], in: context.table, returningRemovedIDs: false, audit: .forTests())
             }
             try expectEqual(try await context.count(), 1, "rows left after refused calls")
         },
@@ -75,7 +75,7 @@ enum RoundTripChecks {
         ConformanceCheck("tables-are-independent", "Rows of one table are invisible to and untouched by operations on another.") { context in
             try await context.seed([sampleRun("shared"), sampleRun("only-main")])
             try await context.seed([sampleRun("shared")], in: context.otherTable)
-            let deletion = try await context.store.deleteEvalRuns(ids: ["shared", "only-main"], in: context.otherTable, returningRemovedIDs: false)
+            let deletion = try await context.store.deleteEvalRuns(ids: ["shared", "only-main"], in: context.otherTable, returningRemovedIDs: false, audit: .forTests())
             try expectEqual(deletion.deletedCount, 1, "rows deleted from the other table")
             try expectEqual(try await context.count(), 2, "rows left in the main table")
             try expect(try await context.store.evalRun(id: "only-main", in: context.otherTable) == nil, "a main-table row is visible in the other table")

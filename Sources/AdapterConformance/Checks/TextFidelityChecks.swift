@@ -31,7 +31,7 @@ enum TextFidelityChecks {
             _ = try await context.store.renameEvalRun(id: spellings[2], to: "renamed", at: 1_800_000_000, in: context.table)
             try expect(try await context.store.evalRun(id: spellings[0], in: context.table)?.name == "spelling 0", "renaming spelling 2 renamed spelling 0")
 
-            let deletion = try await context.store.deleteEvalRuns(ids: [spellings[0]], in: context.table, returningRemovedIDs: true)
+            let deletion = try await context.store.deleteEvalRuns(ids: [spellings[0]], in: context.table, returningRemovedIDs: true, audit: .forTests())
             try expectEqual(deletion.deletedCount, 1, "rows deleted by one spelling")
             try expectSameIDs(deletion.removedIDs, [spellings[0]], "ids reported removed")
             try expect(try await context.store.evalRun(id: spellings[1], in: context.table) != nil, "deleting spelling 0 removed spelling 1")

@@ -160,6 +160,26 @@ public struct RegistryStoreSuite: Sendable {
             }
             throw ConformanceFailure(description: "no .changed notification heard for 10 writes, 1 s apart")
         },
+        Check(name: "registry-lease-is-exclusive", summary: "A lease is held by one owner until it expires; its holder renews it; after it expires another takes it.", needsReopen: false) { store, _ in
+            let lease = "retention:lease-\(UInt32.random(in: .min ... .max))"
+            try expect(try await store.acquireLease(lease, owner: "a", until: 2_000, now: 1_000), "a free lease is taken")
+            try expect(!(try await store.acquireLease(lease, owner: "b", until: 2_500, now: 1_500)), "a held lease is taken by another owner")
+            try expect(try await store.acquireLease(lease, owner: "a", until: 3_000, now: 1_600), "the holder renews its lease")
+            try expect(!(try await store.acquireLease(lease, owner: "b", until: 3_500, now: 2_999)), "a renewed lease is taken before it expires")
+            try expect(try await store.acquireLease(lease, owner: "b", until: 4_000, now: 3_000), "an expired lease is taken over")
+            try expect(!(try await store.acquireLease(lease, owner: "a", until: 4_500, now: 3_100)), "the former holder takes a lease taken over")
+            try expect(try await store.acquireLease("\(lease)-other", owner: "a", until: 4_500, now: 3_100), "another lease is independent")
+        },
+        Check(name: "registry-lease-concurrent-acquires", summary: "20 owners asking for one free lease at once: exactly one gets it.", needsReopen: false) { store, _ in
+            let lease = "retention:race-\(UInt32.random(in: .min ... .max))"
+            let winners = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for owner in 0..<20 {
+                    group.addTask { try await store.acquireLease(lease, owner: "owner-\(owner)", until: 10_000, now: 1_000) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            try expectEqual(winners, 1, "owners that got the lease")
+        },
         Check(name: "registry-shared-by-two-stores", summary: "A second store over the same backend (another gateway, or a restart) sees every entry and version.", needsReopen: true) { store, suite in
             _ = try await store.put(databaseEntry("shared", at: 1))
             _ = try await store.put(tokenEntry("shared-token", digest: digest(3), at: 2))
@@ -171,6 +191,9 @@ public struct RegistryStoreSuite: Sendable {
                 try expectEqual(try await other.sharedKey(named: "cursor"), try await store.sharedKey(named: "cursor"), "the shared key")
                 _ = try await other.put(databaseEntry("from-other", at: 3))
                 try expect(try await store.changes(after: 0).entries.contains { $0.name == "from-other" }, "the first store sees the second's write")
+                let lease = "retention:shared-\(UInt32.random(in: .min ... .max))"
+                try expect(try await store.acquireLease(lease, owner: "first", until: 5_000, now: 1_000), "the first store takes a lease")
+                try expect(!(try await other.acquireLease(lease, owner: "second", until: 5_000, now: 1_000)), "the second store takes the first's lease")
             } catch {
                 await other.close()
                 throw error

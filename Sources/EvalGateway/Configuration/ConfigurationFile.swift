@@ -3,12 +3,13 @@ import EvalGatewayHTTP
 import Logging
 
 /// The whole file, decoded section by section and checked as it goes, in the order a reader would
-/// expect problems: server, registry, databases, default database, auth, limits, logging, metrics, batch.
+/// expect problems: server, registry, databases, default database, auth, limits, logging, metrics, batch,
+/// fanout, delete, retention, audit.
 struct ConfigurationFile: Decodable {
     var configuration = GatewayConfiguration()
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, registry, databases, auth, limits, logging, metrics, batch
+        case server, registry, databases, auth, limits, logging, metrics, batch, fanout, delete, retention, audit
         case defaultDB = "default_db"
     }
 
@@ -61,6 +62,18 @@ struct ConfigurationFile: Decodable {
         }
         if let batch = try container.decodeIfPresent(BatchConfiguration.self, forKey: .batch) {
             configuration.batch = batch
+        }
+        if let fanOut = try container.decodeIfPresent(FanOutSection.self, forKey: .fanout), let maxParallel = fanOut.maxParallel {
+            configuration.dataOperations.fanOutMaxParallel = maxParallel
+        }
+        if let delete = try container.decodeIfPresent(DeleteSection.self, forKey: .delete), let rows = delete.filterBatchRows {
+            configuration.dataOperations.filterBatchRows = rows
+        }
+        if let retention = try container.decodeIfPresent(RetentionConfiguration.self, forKey: .retention) {
+            configuration.retention = retention
+        }
+        if let audit = try container.decodeIfPresent(AuditSection.self, forKey: .audit) {
+            if let includeIDs = audit.includeIDs { configuration.dataOperations.auditIncludesIDs = includeIDs }
         }
     }
 }

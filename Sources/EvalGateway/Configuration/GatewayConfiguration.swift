@@ -21,6 +21,10 @@ import Foundation
 /// limits: { max_ids_per_request: 1000000, max_body_bytes: 67108864 }
 /// logging: { level: info, format: plain }
 /// metrics: { enabled: true, require_token: false, per_database: true }
+/// fanout: { max_parallel: 8 }               # databases one fan-out delete works on at once
+/// delete: { filter_batch_rows: 10000 }      # rows per transaction of a delete by filter
+/// retention: { interval_seconds: 3600 }     # the sweeper of databases with retention: {max_age_days}
+/// audit: { include_ids: false }             # records keep the ids' digest; true: the ids too
 /// ```
 ///
 /// The file is decoded through ``ConfigDecoder``: any scalar may be a `${ENV_VAR}` reference, unknown
@@ -69,6 +73,11 @@ public struct GatewayConfiguration: Sendable {
     public var shutdownGraceSeconds = 30
     /// The batch-evaluation runner and job naming (`batch`).
     public var batch = BatchConfiguration()
+    /// Fan-out parallelism, the batch size of deletes by filter, and whether audit records keep ids
+    /// (`fanout`, `delete`, `audit.include_ids`).
+    public var dataOperations = DataOperationSettings()
+    /// The retention sweeper (`retention`).
+    public var retention = RetentionConfiguration()
 
     /// Log line formats.
     public enum LogFormat: String, Sendable, CaseIterable, Decodable {

@@ -37,7 +37,10 @@ public protocol BatchEvaluationStore: Sendable {
     /// Deletes a job if, and only if, it is terminal — checked and deleted in one atomic step — and
     /// returns what was deleted. Throws ``StorageError/notFound(_:)`` for an unknown id and
     /// ``StorageError/conflict(_:)`` for a job that is not terminal. The eval runs the job wrote stay.
-    func deleteBatchEvaluation(id: String) async throws -> BatchEvaluationDeletion
+    ///
+    /// In the same step, writes `audit` (``AuditRecord/deleting(_:)`` with 1) to the database's audit
+    /// trail; a refused delete writes nothing.
+    func deleteBatchEvaluation(id: String, audit: AuditRecord) async throws -> BatchEvaluationDeletion
 
     /// Claims the oldest runnable job for `owner` until `leaseExpiresAt`, or returns `nil`.
     ///

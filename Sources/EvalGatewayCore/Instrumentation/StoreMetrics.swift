@@ -130,6 +130,12 @@ public final class StoreMetrics: Sendable {
 /// The operations a store's metrics are labelled with.
 public enum StoreOperation: String, Sendable, CaseIterable {
     case list, get, create, rename, delete, ping
+    /// One batch of a delete by filter or of a retention sweep.
+    case deleteByFilter = "delete_by_filter"
+    /// A count of the runs a filter matches (a dry run).
+    case count
+    /// A read of the audit trail.
+    case audit
 }
 
 /// A pooled store's connections right now.

@@ -31,6 +31,12 @@ public protocol RegistryStore: Sendable {
     /// authenticates opaque cursors, for example).
     func sharedKey(named name: String) async throws -> [UInt8]
 
+    /// Takes the lease `name` for `owner` until `expiresAt` (epoch milliseconds) if nobody holds it, its
+    /// holder's lease had run out by `now`, or `owner` holds it already (a renewal); returns whether
+    /// `owner` holds it now. Atomic across every gateway of the store, so at most one holds a lease at a
+    /// time: the retention sweeper of a fleet takes one per database, so each is swept by one gateway.
+    func acquireLease(_ name: String, owner: String, until expiresAt: Int64, now: Int64) async throws -> Bool
+
     /// Notifications pushed by the store as other gateways write (Postgres `LISTEN`), or `nil` when the
     /// store has no push channel and gateways rely on polling ``currentVersion()``.
     func notifications() -> AsyncStream<RegistryNotification>?

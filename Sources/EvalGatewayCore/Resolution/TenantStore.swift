@@ -56,12 +56,28 @@ public final class TenantStore: EvalRunStore, BatchEvaluationStoreProviding, Sen
         try await measure(.rename) { try await base.renameEvalRun(id: id, to: name, at: timestamp, in: table) }
     }
 
-    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool, audit: AuditRecord) async throws -> EvalRunDeletion {
         let deletion = try await measure(.delete) {
-            try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs)
+            try await base.deleteEvalRuns(ids: ids, in: table, returningRemovedIDs: returningRemovedIDs, audit: audit)
         }
         metrics?.recordDelete(idsRequested: ids.count, rowsDeleted: deletion.deletedCount)
         return deletion
+    }
+
+    public func deleteEvalRuns(matching filter: EvalRunFilter, in table: String, limit: Int, audit: AuditRecord) async throws -> EvalRunBatchDeletion {
+        let deletion = try await measure(.deleteByFilter) {
+            try await base.deleteEvalRuns(matching: filter, in: table, limit: limit, audit: audit)
+        }
+        metrics?.recordDelete(idsRequested: 0, rowsDeleted: deletion.deletedCount)
+        return deletion
+    }
+
+    public func countEvalRuns(matching filter: EvalRunFilter, in table: String) async throws -> Int {
+        try await measure(.count) { try await base.countEvalRuns(matching: filter, in: table) }
+    }
+
+    public func auditRecords(matching query: AuditQuery) async throws -> AuditPage {
+        try await measure(.audit) { try await base.auditRecords(matching: query) }
     }
 
     public func ping() async throws {
@@ -141,9 +157,9 @@ struct TenantJobStore: BatchEvaluationStore {
         return try await base.stopBatchEvaluation(id: id, at: timestamp)
     }
 
-    func deleteBatchEvaluation(id: String) async throws -> BatchEvaluationDeletion {
+    func deleteBatchEvaluation(id: String, audit: AuditRecord) async throws -> BatchEvaluationDeletion {
         owner.markUsed()
-        return try await base.deleteBatchEvaluation(id: id)
+        return try await base.deleteBatchEvaluation(id: id, audit: audit)
     }
 
     func claimBatchEvaluation(owner claimant: String, leaseExpiresAt: Int64, at timestamp: Int64) async throws -> BatchEvaluation? {

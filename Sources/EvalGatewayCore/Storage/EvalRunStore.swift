@@ -26,8 +26,29 @@ public protocol EvalRunStore: Sendable {
 
     /// Deletes the runs with these ids, atomically (all or nothing), and returns the exact number of rows
     /// removed. Duplicate and missing ids are not errors. No size of `ids` may fail for a driver limit.
+    ///
+    /// In the same transaction, writes `audit` with the number of rows removed
+    /// (``AuditRecord/deleting(_:)``): the record exists if and only if the delete committed, even when
+    /// it removed nothing.
     /// - Parameter returningRemovedIDs: also report which ids were removed.
-    func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion
+    func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool, audit: AuditRecord) async throws -> EvalRunDeletion
+
+    /// Deletes at most `limit` runs matching `filter`, atomically, and returns the exact number removed and
+    /// whether matching runs remain. One call is one batch: a caller erasing every match calls again
+    /// while ``EvalRunBatchDeletion/hasMore`` is true, so no transaction holds a table for long.
+    ///
+    /// In the same transaction, writes `audit` with the ids the batch removed
+    /// (``AuditRecord/deleting(ids:)``). Throws ``StorageError/invalid(_:)`` for an empty filter
+    /// (``EvalRunFilter/validate()``) before touching anything.
+    func deleteEvalRuns(matching filter: EvalRunFilter, in table: String, limit: Int, audit: AuditRecord) async throws -> EvalRunBatchDeletion
+
+    /// The number of runs matching `filter` (what a delete by filter would remove now: its dry run).
+    /// Throws ``StorageError/invalid(_:)`` for an empty filter.
+    func countEvalRuns(matching filter: EvalRunFilter, in table: String) async throws -> Int
+
+    /// One page of the database's audit trail (its records of every table and of its jobs), newest first,
+    /// and the number of records matching the query's filters.
+    func auditRecords(matching query: AuditQuery) async throws -> AuditPage
 
     /// Checks that the backend answers. Throws ``StorageError/unavailable(_:retryAfter:)`` if not.
     func ping() async throws

@@ -136,9 +136,13 @@ struct BatchEvaluationRoutes: Sendable {
     @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try AccessPolicy.require(.delete, of: context.token)
         let id = try pathID(context)
-        let store = try jobStore(of: services.resolveTarget(request.uri.queryParameters, context: context))
+        let target = try services.resolveTarget(request.uri.queryParameters, context: context)
+        let store = try jobStore(of: target)
+        let includeIDs = services.dataOperations.auditIncludesIDs
+        let audit = AuditContext(principal: context.token?.name ?? AuditContext.openPrincipal, requestID: context.requestID, includeIDs: includeIDs)
+            .record(databaseID: target.database.id, table: nil, kind: .batchEvaluation, digest: AuditDigest([id], keepingIDs: includeIDs))
         do {
-            let deletion = try await store.deleteBatchEvaluation(id: id)
+            let deletion = try await store.deleteBatchEvaluation(id: id, audit: audit)
             return .json(status: .accepted) { BatchEvaluationWire.writeDeleted(deletion, to: &$0) }
         } catch StorageError.conflict {
             throw AgentCoreError.conflict(

@@ -83,35 +83,49 @@ struct EvalRunRoutes: Sendable {
         return .json { EvalRunWire.write(run, to: &$0) }
     }
 
+    /// Deletes by ids or by filter (`?dry_run=true`: counts instead), on one database or — with
+    /// `db_id=a,b,c` or `db_id=*` — on several (see ``EvalRunDeletes``).
     @Sendable func delete(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         try AccessPolicy.require(.delete, of: context.token)
         let body = try await collectBody(request)
-        let ids = try EvalRunWire.evalRunIDs(from: body)
-        guard !ids.isEmpty else {
-            throw AgnoError.validation(ValidationIssue([.key("body"), .key("eval_run_ids")], "List should have at least 1 item after validation, not 0", type: "too_short"))
-        }
-        guard ids.count <= services.limits.maxIDsPerRequest else {
+        let deleteRequest = try DeleteRequest.parse(body)
+        if case .ids(let ids) = deleteRequest, ids.count > services.limits.maxIDsPerRequest {
             throw AgnoError(.contentTooLarge, "Too many ids: \(ids.count) in one request, the limit is \(services.limits.maxIDsPerRequest)")
         }
-        let target = try services.resolveTarget(request.uri.queryParameters, context: context)
-        let wantsRepresentation = request.headers[values: .prefer].contains { $0.contains("return=representation") }
-        let deletion = try await target.store.deleteEvalRuns(ids: ids, in: target.table, returningRemovedIDs: wantsRepresentation)
-        guard wantsRepresentation else {
-            return Response(status: .noContent, headers: [.xDeletedCount: String(deletion.deletedCount)])
+        let parameters = request.uri.queryParameters
+        let dryRun = try Self.flag(parameters, "dry_run")
+        if dryRun, case .ids = deleteRequest {
+            throw AgnoError.validation(ValidationIssue([.key("query"), .key("dry_run")], "A dry run needs a filter, not eval_run_ids", type: "value_error"))
         }
-        // Ids compare by their bytes: two spellings of `café` are two ids.
-        let removed = Set((deletion.removedIDs ?? []).map(BytewiseString.init))
-        var seen: Set<BytewiseString> = []
-        let notFound = ids.filter { !removed.contains(BytewiseString($0)) && seen.insert(BytewiseString($0)).inserted }
-        var response = Response.json { writer in
-            writer.beginObject()
-            writer.key("deleted"); writer.write(deletion.deletedCount)
-            writer.key("not_found"); writer.write(strings: notFound)
-            writer.endObject()
+        let selection = try services.resolveSelection(parameters, context: context)
+        let deletes = EvalRunDeletes(
+            services: services,
+            request: deleteRequest,
+            dryRun: dryRun,
+            wantsRepresentation: request.headers[values: .prefer].contains { $0.contains("return=representation") },
+            audit: AuditContext(
+                principal: context.token?.name ?? AuditContext.openPrincipal,
+                requestID: context.requestID,
+                includeIDs: services.dataOperations.auditIncludesIDs
+            ),
+            logger: context.logger
+        )
+        switch selection {
+        case .one(let target):
+            return try deletes.answer(one: await deletes.run(on: [target])[0])
+        case .many(let targets):
+            return deletes.answer(many: await deletes.run(on: targets))
         }
-        response.headers[.xDeletedCount] = String(deletion.deletedCount)
-        response.headers[.preferenceApplied] = "return=representation"
-        return response
+    }
+
+    /// A boolean query parameter: `true`/`1` or `false`/`0`; absent or empty is false; anything else is 422.
+    static func flag(_ parameters: FlatDictionary<Substring, Substring>, _ name: String) throws(AgnoError) -> Bool {
+        switch parameters[Substring(name)] {
+        case nil, ""?, "false"?, "0"?: return false
+        case "true"?, "1"?: return true
+        default:
+            throw .validation(ValidationIssue([.key("query"), .key(name)], "Input should be a valid boolean (true or false)", type: "bool_parsing"))
+        }
     }
 
     // MARK: - Shared steps

@@ -172,50 +172,10 @@ enum EvalRunWire {
         }
     }
 
-    /// Reads a `DELETE /eval-runs` body and returns its `eval_run_ids`, decoded one by one as they are
-    /// scanned.
-    static func evalRunIDs(from body: ByteBuffer) throws(AgnoError) -> [String] {
-        var ids: [String]?
-        var problem: ValidationIssue?
-        let location: [ValidationIssue.LocationPart] = [.key("body"), .key("eval_run_ids")]
-        try readObject(body) { key, scanner throws(JSONSyntaxError) in
-            guard key == "eval_run_ids" else {
-                _ = try scanner.skipValue()
-                return
-            }
-            // A repeated key counts with its last value, as in Python.
-            problem = nil
-            guard try scanner.peekKind() == .array else {
-                _ = try scanner.skipValue()
-                ids = nil
-                problem = ValidationIssue(location, "Input should be a valid list", type: "list_type")
-                return
-            }
-            var list: [String] = []
-            list.reserveCapacity(max(1, (scanner.bytes.count - scanner.position) / 14))
-            try scanner.beginArray()
-            var index = 0
-            while try scanner.nextElement(&index) {
-                if try scanner.peekKind() == .string {
-                    list.append(try scanner.readString())
-                } else {
-                    _ = try scanner.skipValue()
-                    if problem == nil {
-                        problem = ValidationIssue(location + [.index(index - 1)], "Input should be a valid string", type: "string_type")
-                    }
-                }
-            }
-            ids = list
-        }
-        if let problem { throw .validation(problem) }
-        guard let ids else { throw .validation(ValidationIssue(location, "Field required", type: "missing")) }
-        return ids
-    }
-
     /// Scans a body that must be one JSON object, calling `member` with each key and the scanner at its
     /// value (which `member` must read or skip). Throws the body-level problems: empty, not JSON, not
     /// an object.
-    private static func readObject(
+    static func readObject(
         _ body: ByteBuffer,
         _ member: (String, inout JSONScanner) throws(JSONSyntaxError) -> Void
     ) throws(AgnoError) {

@@ -10,3 +10,8 @@ extension HTTPField.Name {
     /// `Preference-Applied` (RFC 7240).
     public static let preferenceApplied = HTTPField.Name("Preference-Applied")!
 }
+
+extension HTTPResponse.Status {
+    /// 207 Multi-Status (RFC 4918): the answer of a fan-out in which some databases failed.
+    public static let multiStatus = HTTPResponse.Status(code: 207, reasonPhrase: "Multi-Status")
+}

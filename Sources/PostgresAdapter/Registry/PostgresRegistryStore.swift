@@ -36,12 +36,14 @@ public final class PostgresRegistryStore: RegistryStore {
         let entries: String
         let version: String
         let keys: String
+        let leases: String
 
         init(schema: String) {
             let quoted = PostgresIdentifier.quote(schema)
             entries = "\(quoted).evalgw_registry_entries"
             version = "\(quoted).evalgw_registry_version"
             keys = "\(quoted).evalgw_registry_keys"
+            leases = "\(quoted).evalgw_registry_leases"
         }
     }
 
@@ -164,6 +166,19 @@ public final class PostgresRegistryStore: RegistryStore {
         return Self.bytes(hex: key)
     }
 
+    /// One upsert (`INSERT … ON CONFLICT DO UPDATE … WHERE`): the row lock it takes makes two gateways
+    /// asking at once see each other, so exactly one gets a free or expired lease.
+    public func acquireLease(_ name: String, owner: String, until expiresAt: Int64, now: Int64) async throws -> Bool {
+        try await run(.write) { [tables] connection in
+            try connection.executePrepared("""
+                INSERT INTO \(tables.leases) (name, owner, expires_at) VALUES ($1, $2, $3::bigint)
+                ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                WHERE \(tables.leases).owner = excluded.owner OR \(tables.leases).expires_at <= $4::bigint
+                RETURNING owner
+                """, [name, owner, String(expiresAt), String(now)]).rowCount > 0
+        }
+    }
+
     public func notifications() -> AsyncStream<RegistryNotification>? {
         let (stream, continuation) = AsyncStream.makeStream(of: RegistryNotification.self)
         let startThread = listener.withLock { state -> Bool in
@@ -284,6 +299,9 @@ public final class PostgresRegistryStore: RegistryStore {
             try connection.execute("CREATE TABLE IF NOT EXISTS \(tables.version) (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)")
             try connection.execute("INSERT INTO \(tables.version) (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING")
             try connection.execute("CREATE TABLE IF NOT EXISTS \(tables.keys) (name text PRIMARY KEY, key text NOT NULL)")
+            try connection.execute(
+                "CREATE TABLE IF NOT EXISTS \(tables.leases) (name text COLLATE \"C\" PRIMARY KEY, owner text NOT NULL, expires_at bigint NOT NULL)"
+            )
         }
         prepared.store(true, ordering: .releasing)
     }

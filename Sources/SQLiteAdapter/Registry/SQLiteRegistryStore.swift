@@ -53,6 +53,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         CREATE TABLE IF NOT EXISTS evalgw_registry_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
         INSERT OR IGNORE INTO evalgw_registry_version (id, version) VALUES (1, 0);
         CREATE TABLE IF NOT EXISTS evalgw_registry_keys (name TEXT PRIMARY KEY, key TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS evalgw_registry_leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL);
         """
 
     private enum Column: Int32, CaseIterable {
@@ -158,6 +159,18 @@ public final class SQLiteRegistryStore: RegistryStore {
             }
         }
         return Self.bytes(hex: hex)
+    }
+
+    /// One upsert that takes the row only when it is free, expired or already `owner`'s.
+    public func acquireLease(_ name: String, owner: String, until expiresAt: Int64, now: Int64) async throws -> Bool {
+        try await run { connection in
+            try connection.cachedStatement("""
+                INSERT INTO evalgw_registry_leases (name, owner, expires_at) VALUES (?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+                WHERE evalgw_registry_leases.owner = excluded.owner OR evalgw_registry_leases.expires_at <= ?
+                """).run([.text(name), .text(owner), .integer(expiresAt), .integer(now)])
+            return connection.changes > 0
+        }
     }
 
     /// In-process only: one gateway serves an SQLite registry.

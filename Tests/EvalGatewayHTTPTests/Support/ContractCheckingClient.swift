@@ -51,11 +51,14 @@ struct ContractCheckingClient: TestClientProtocol {
 
     /// Whether a 422 names a member of the body (`loc` starting with `body`) that the document describes
     /// fully. A database's adapter options (`body.options.…`) are checked by the adapter itself — a libpq
-    /// URL's syntax, a Postgres identifier's rules — which the document gives the types of, not every rule.
+    /// URL's syntax, a Postgres identifier's rules — which the document gives the types of, not every rule;
+    /// and a rule between two members (a filter's `created_after` before its `created_before`, type
+    /// `date_range`) is one JSON Schema cannot state.
     private static func refusesTheBody(_ response: TestResponse) -> Bool {
         guard case .array(let errors)? = (try? JSONValue(parsing: String(buffer: response.body)))?["errors"] else { return false }
         return errors.contains { error in
             guard case .array(let location)? = error["loc"], location.first == .string("body") else { return false }
+            if error["type"] == .string("date_range") { return false }
             return !(location.count > 1 && location[1] == .string("options"))
         }
     }

@@ -5,7 +5,7 @@ import Synchronization
 /// The part of JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it) that `openapi.json` uses, enough to
 /// check real answers against it: `type` (one or a list), `$ref` to `#/…`, `properties`, `required`,
 /// `additionalProperties`, `items`, `minItems`/`maxItems`, `enum`, `const`, `minLength`/`maxLength`,
-/// `pattern`, `format: date-time`, `minimum`/`maximum`, `allOf`/`anyOf`/`oneOf`. A keyword it does not
+/// `pattern`, `format: date-time`, `minimum`/`maximum`, `minProperties`/`maxProperties`, `allOf`/`anyOf`/`oneOf`. A keyword it does not
 /// know makes validation fail, so the document cannot quietly outgrow the checker.
 struct JSONSchemaValidator {
     /// The whole document, which `$ref`s point into.
@@ -63,6 +63,11 @@ struct JSONSchemaValidator {
                 guard case .array(let elements) = instance else { continue }
                 for (index, element) in elements.enumerated() {
                     problems += self.problems(element, against: value, at: "\(path)[\(index)]")
+                }
+            case "minProperties", "maxProperties":
+                guard case .object(let members) = instance, case .integer(let bound) = value else { continue }
+                if keyword == "minProperties" ? members.count < bound : members.count > bound {
+                    problems.append("\(path): \(members.count) members breaks \(keyword) \(bound)")
                 }
             case "minItems", "maxItems":
                 guard case .array(let elements) = instance, case .integer(let bound) = value else { continue }

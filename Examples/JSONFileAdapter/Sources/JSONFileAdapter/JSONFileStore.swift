@@ -5,62 +5,105 @@ import Synchronization
 /// The store behind ``JSONFileAdapter``: rows in memory under one lock, each table's file rewritten
 /// after every change while the lock is held, so the file and the memory never disagree. Ids are keyed
 /// by their bytes (`BytewiseString`), and `eval_data`/`eval_input` are kept as the client's text.
+///
+/// A table's file holds its rows and the audit records of the deletes made in it
+/// (`{"runs": […], "audit": […]}`), so a delete and its record are written by the same atomic rename:
+/// the record exists if and only if the delete did.
 public final class JSONFileStore: EvalRunStore {
     private typealias Rows = [BytewiseString: EvalRun]
+    private struct Table {
+        var rows: Rows = [:]
+        var audit: [AuditRecord] = []
+    }
     private let directory: URL
-    private let tables: Mutex<[String: Rows]>
+    private let tables: Mutex<[String: Table]>
 
     /// Opens (creating) the directory and loads every table's file.
     public init(directory: String, tables: [String]) throws {
         self.directory = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        var loaded: [String: Rows] = [:]
+        var loaded: [String: Table] = [:]
         for table in tables {
             let file = self.directory.appendingPathComponent("\(table).json")
-            let records = FileManager.default.fileExists(atPath: file.path)
-                ? try JSONDecoder().decode([Record].self, from: Data(contentsOf: file)) : []
-            loaded[table] = Dictionary(uniqueKeysWithValues: records.map { (BytewiseString($0.id), $0.run) })
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                loaded[table] = Table()
+                continue
+            }
+            let data = try Data(contentsOf: file)
+            // The first version of the format was the array of runs alone.
+            let contents: FileContents
+            if let current = try? JSONDecoder().decode(FileContents.self, from: data) {
+                contents = current
+            } else {
+                contents = FileContents(runs: try JSONDecoder().decode([Record].self, from: data), audit: [])
+            }
+            loaded[table] = Table(
+                rows: Dictionary(uniqueKeysWithValues: contents.runs.map { (BytewiseString($0.id), $0.run) }),
+                audit: try contents.audit.map { try $0.record() }
+            )
         }
         self.tables = Mutex(loaded)
     }
 
     public func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
-        let rows = try tables.withLock { try Self.rows(table, $0).values.filter(query.matches) }
+        let rows = try tables.withLock { try Self.rows(table, $0).rows.values.filter(query.matches) }
         let sorted = rows.sorted(by: EvalRunOrdering(column: query.sortBy, order: query.sortOrder).areInIncreasingOrder)
         return EvalRunPage(runs: Array(sorted.dropFirst(query.offset).prefix(query.limit)), totalCount: sorted.count)
     }
 
     public func evalRun(id: String, in table: String) async throws -> EvalRun? {
-        try tables.withLock { try Self.rows(table, $0)[BytewiseString(id)] }
+        try tables.withLock { try Self.rows(table, $0).rows[BytewiseString(id)] }
     }
 
     public func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
         try StoredText.validate(run)
-        return try change(table) { rows in
-            guard rows[BytewiseString(run.id)] == nil else { throw StorageError.conflict("An eval run with id '\(run.id)' already exists") }
-            rows[BytewiseString(run.id)] = run
+        return try change(table) { table in
+            guard table.rows[BytewiseString(run.id)] == nil else { throw StorageError.conflict("An eval run with id '\(run.id)' already exists") }
+            table.rows[BytewiseString(run.id)] = run
             return run
         }
     }
 
     public func renameEvalRun(id: String, to name: String, at timestamp: Int64, in table: String) async throws -> EvalRun {
         try StoredText.validate(name, field: "name")
-        return try change(table) { rows in
-            guard var run = rows[BytewiseString(id)] else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
+        return try change(table) { table in
+            guard var run = table.rows[BytewiseString(id)] else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
             run.name = name
             run.updatedAt = timestamp
-            rows[BytewiseString(id)] = run
+            table.rows[BytewiseString(id)] = run
             return run
         }
     }
 
-    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool) async throws -> EvalRunDeletion {
+    public func deleteEvalRuns(ids: [String], in table: String, returningRemovedIDs: Bool, audit: AuditRecord) async throws -> EvalRunDeletion {
         try StoredText.validate(ids: ids)
-        return try change(table) { rows in
+        return try change(table) { table in
             var removed: [String] = []
-            for id in ids where rows.removeValue(forKey: BytewiseString(id)) != nil { removed.append(id) }
+            for id in ids where table.rows.removeValue(forKey: BytewiseString(id)) != nil { removed.append(id) }
+            table.audit.append(audit.deleting(removed.count))
             return EvalRunDeletion(deletedCount: removed.count, removedIDs: returningRemovedIDs ? removed : nil)
         }
+    }
+
+    public func deleteEvalRuns(matching filter: EvalRunFilter, in table: String, limit: Int, audit: AuditRecord) async throws -> EvalRunBatchDeletion {
+        try filter.validate()
+        return try change(table) { table in
+            let matching = table.rows.values.filter(filter.matches).map(\.id)
+            let batch = Array(matching.prefix(max(0, limit)))
+            for id in batch { table.rows.removeValue(forKey: BytewiseString(id)) }
+            table.audit.append(audit.deleting(ids: batch))
+            return EvalRunBatchDeletion(deletedCount: batch.count, hasMore: matching.count > batch.count)
+        }
+    }
+
+    public func countEvalRuns(matching filter: EvalRunFilter, in table: String) async throws -> Int {
+        try filter.validate()
+        return try tables.withLock { try Self.rows(table, $0).rows.values.count(where: filter.matches) }
+    }
+
+    public func auditRecords(matching query: AuditQuery) async throws -> AuditPage {
+        let matching = tables.withLock { $0.values.flatMap(\.audit) }.filter(query.matches).sorted(by: AuditQuery.isNewer)
+        return AuditPage(records: Array(matching.dropFirst(query.offset).prefix(query.limit)), totalCount: matching.count)
     }
 
     public func ping() async throws {
@@ -73,24 +116,61 @@ public final class JSONFileStore: EvalRunStore {
 
     /// Applies `body` to a copy of the table, writes the file, then keeps the copy: a failed write
     /// changes nothing.
-    private func change<T>(_ table: String, _ body: (inout Rows) throws -> T) throws -> T {
+    private func change<T>(_ name: String, _ body: (inout Table) throws -> T) throws -> T {
         try tables.withLock { tables in
-            var rows = try Self.rows(table, tables)
-            let result = try body(&rows)
+            var table = try Self.rows(name, tables)
+            let result = try body(&table)
             do {
-                let data = try JSONEncoder().encode(rows.values.map(Record.init))
-                try data.write(to: directory.appendingPathComponent("\(table).json"), options: .atomic)
+                let contents = FileContents(runs: table.rows.values.map(Record.init), audit: table.audit.map(AuditEntry.init))
+                let data = try JSONEncoder().encode(contents)
+                try data.write(to: directory.appendingPathComponent("\(name).json"), options: .atomic)
             } catch {
-                throw StorageError.unavailable(underlying: "writing \(table).json: \(error)")
+                throw StorageError.unavailable(underlying: "writing \(name).json: \(error)")
             }
-            tables[table] = rows
+            tables[name] = table
             return result
         }
     }
 
-    private static func rows(_ table: String, _ tables: [String: Rows]) throws -> Rows {
-        guard let rows = tables[table] else { throw StorageError.invalid("Unknown table '\(table)'") }
-        return rows
+    private static func rows(_ name: String, _ tables: [String: Table]) throws -> Table {
+        guard let table = tables[name] else { throw StorageError.invalid("Unknown table '\(name)'") }
+        return table
+    }
+
+    /// A table's file.
+    private struct FileContents: Codable {
+        var runs: [Record]
+        var audit: [AuditEntry]
+    }
+
+    /// An audit record in a file.
+    private struct AuditEntry: Codable {
+        var id: String
+        var at: Int64
+        var principal: String
+        var requestID: String?
+        var databaseID: String
+        var table: String?
+        var kind: String
+        var idsCount: Int
+        var idsSHA256: String
+        var filter: String?
+        var deleted: Int
+        var ids: [String]?
+
+        init(_ record: AuditRecord) {
+            id = record.id; at = record.at; principal = record.principal; requestID = record.requestID
+            databaseID = record.databaseID; table = record.table; kind = record.kind.rawValue; idsCount = record.idsCount
+            idsSHA256 = record.idsSHA256; filter = record.filter; deleted = record.deleted; ids = record.ids
+        }
+
+        func record() throws -> AuditRecord {
+            guard let kind = AuditKind(rawValue: kind) else { throw StorageError.internal(underlying: "unknown audit kind '\(kind)'") }
+            return AuditRecord(
+                id: id, at: at, principal: principal, requestID: requestID, databaseID: databaseID, table: table, kind: kind,
+                idsCount: idsCount, idsSHA256: idsSHA256, filter: filter, deleted: deleted, ids: ids
+            )
+        }
     }
 
     /// The file format: one object per run; `eval_data` and `eval_input` as the JSON text the client wrote.

@@ -28,16 +28,21 @@ func temporaryDirectory() -> String {
         let store = try JSONFileStore(directory: directory, tables: ["runs", "other"])
         _ = try await store.createEvalRun(EvalRun(id: "r1", name: "first", evalType: .accuracy, evalData: .object(["score": .integer(3)]), createdAt: 1), in: "runs")
         _ = try await store.createEvalRun(EvalRun(id: "r2", evalType: .performance, createdAt: 2), in: "runs")
-        _ = try await store.deleteEvalRuns(ids: ["r2"], in: "runs", returningRemovedIDs: false)
+        _ = try await store.deleteEvalRuns(ids: ["r2"], in: "runs", returningRemovedIDs: false, audit: .forTests())
 
         // Only a changed table has a file.
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["runs.json"])
-        let records = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/runs.json"))) as? [[String: Any]]
+        let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(directory)/runs.json"))) as? [String: Any]
+        let records = file?["runs"] as? [[String: Any]]
         #expect(records?.map { $0["id"] as? String } == ["r1"])
+        // The delete's audit record is in the same file, written by the same rename.
+        let audit = file?["audit"] as? [[String: Any]]
+        #expect(audit?.map { $0["deleted"] as? Int } == [1])
 
         let reopened = try JSONFileStore(directory: directory, tables: ["runs", "other"])
         #expect(try await reopened.evalRun(id: "r1", in: "runs")?.name == "first")
         #expect(try await reopened.evalRun(id: "r2", in: "runs") == nil)
+        #expect(try await reopened.auditRecords(matching: AuditQuery()).records.map(\.deleted) == [1])
     }
 
     @Test func configurationProblemsNameTheirKey() async throws {
