@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test(arguments: Backend.available)
-    func runningJobIsStoppedWithinASecond(_ backend: Backend) async throws {
+    func aRunningJobStopsBetweenSessions(_ backend: Backend) async throws {
         let gateway = try await BatchTestGateway.make(backend, runner: fastRunner(sessionDelay: .milliseconds(300)))
         try await gateway.test { client in
             let id = try await client.startJob("slow", sessions: 50)
@@ -80,17 +80,13 @@ import Testing
             #expect(running["status"] as? String == "IN_PROGRESS")
             let conflict = try await client.send(.delete, "\(Self.base)/\(id)")
             #expect(conflict.status == .conflict)
-            let clock = ContinuousClock()
-            let start = clock.now
             #expect(try await client.send(.post, "\(Self.base)/\(id)/stop").status == .accepted)
-            let stopped = try await client.waitForStatus(id, "STOPPED", timeout: .seconds(5))
-            let elapsed = clock.now - start
+            let stopped = try await client.waitForStatus(id, "STOPPED", timeout: .seconds(10))
             #expect(stopped["status"] as? String == "STOPPED")
-            // The runner sees a stop within one poll interval (20 ms here); the second of the contract
-            // gets slack for a machine loaded by the whole suite running in parallel.
-            #expect(elapsed < .seconds(3), "stop took \(elapsed)")
+            // The runner sees a stop between two sessions: the job ends with most of its 50 sessions (15 s
+            // of work) not done. How soon after the stop it ends is measured by the benchmark, not here.
             let completed = (stopped["evaluationResults"] as? [String: Any])?["numberOfSessionsIgnored"] as? Int ?? -1
-            #expect(completed < 50)
+            #expect(completed >= 0 && completed < 40, "\(completed) sessions were done")
             #expect(try await client.send(.delete, "\(Self.base)/\(id)").status == .accepted)
             #expect(try await client.send(.get, "\(Self.base)/\(id)").status == .notFound)
         }
@@ -120,8 +116,10 @@ import Testing
         }
     }
 
-    /// A runner that dies mid-job leaves it IN_PROGRESS with a lease; after the lease expires another
-    /// runner takes it over, resumes after the sessions already done, and finishes it.
+    /// A runner that dies mid-job leaves it IN_PROGRESS with a lease; while the lease holds nobody else
+    /// takes the job, and once it has run out another runner takes it over, resumes after the sessions
+    /// already done, and finishes it. (The lease runs out by its time being written into the past, as a
+    /// clock moving on would: the test waits for no wall-clock time.)
     @Test(arguments: Backend.available)
     func crashedRunnersJobIsResumed(_ backend: Backend) async throws {
         let gateway = try await BatchTestGateway.make(backend)
@@ -129,23 +127,19 @@ import Testing
         let id = try await gateway.test { client in try await client.startJob("crash", sessions: 4) }
         // "Crashed" runner: claims, does one session's bookkeeping, then vanishes.
         let now = Timestamp.nowMilliseconds()
-        let claimed = try #require(try await store.claimBatchEvaluation(owner: "dead", leaseExpiresAt: now + 3_000, at: now))
+        let claimed = try #require(try await store.claimBatchEvaluation(owner: "dead", leaseExpiresAt: now + 600_000, at: now))
         #expect(claimed.id == id)
         var results = claimed.results
         results.sessionsProcessed = 1
         results.numberOfSessionsIgnored = 1
-        _ = try await store.updateBatchEvaluation(id: id, owner: "dead", BatchEvaluationUpdate(results: results, leaseExpiresAt: now + 3_000), at: now)
+        _ = try await store.updateBatchEvaluation(id: id, owner: "dead", BatchEvaluationUpdate(results: results, leaseExpiresAt: now + 600_000), at: now)
 
         let successor = BatchEvaluationRunner(catalog: gateway.services.catalog, configuration: fastRunner(owner: "successor"), logger: Logger(label: "runner"))
         #expect(await successor.runNextJob() == false) // the lease still holds
-        let deadline = ContinuousClock.now + .seconds(15)
-        var resumed = false
-        while !resumed, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-            resumed = await successor.runNextJob()
-        }
-        #expect(resumed)
-        #expect(Timestamp.nowMilliseconds() >= now + 3_000)
+        #expect(try await store.batchEvaluation(id: id)?.results.sessionsProcessed == 1)
+        // The dead runner's lease runs out.
+        _ = try await store.updateBatchEvaluation(id: id, owner: "dead", BatchEvaluationUpdate(results: results, leaseExpiresAt: Timestamp.nowMilliseconds() - 1), at: Timestamp.nowMilliseconds())
+        #expect(await successor.runNextJob())
         let job = try #require(try await store.batchEvaluation(id: id))
         #expect(job.status == .completed)
         #expect(job.results.numberOfSessionsIgnored == 4)

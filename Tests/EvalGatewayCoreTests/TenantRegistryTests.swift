@@ -103,9 +103,9 @@ import Testing
         let store = MemoryRegistryStore()
         let first = try await gateway(store)
         let second = try await gateway(store)
-        let watching = Task { await second.watch(every: .seconds(60)) }
+        // Notifications carry the changes; the periodic check covers any sent before the watcher listens.
+        let watching = Task { await second.watch(every: .milliseconds(500)) }
         defer { watching.cancel() }
-        try await Task.sleep(for: .milliseconds(20))
         _ = try await first.putDatabase(id: "tenant-b", definition: definition(#"{"adapter":"memory"}"#))
         let (_, _, secret) = try await first.putToken(name: "reader", definition: tokenDefinition(#"{"scopes":["evals:read"]}"#))
         try await eventually { second.catalog.database(id: "tenant-b") != nil && (try? second.catalog.access.authenticate(authorization: "Bearer \(secret)")) != nil }
@@ -135,14 +135,14 @@ import Testing
     }
 }
 
-/// Waits up to 2 s for `condition`, checking every 10 ms.
+/// Waits up to 5 s for `condition`, checking every 10 ms.
 func eventually(_ condition: () throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(2)
+    let deadline = ContinuousClock.now + .seconds(5)
     while ContinuousClock.now < deadline {
         if try condition() { return }
         try await Task.sleep(for: .milliseconds(10))
     }
-    Issue.record("condition not met within 2 s")
+    Issue.record("condition not met within 5 s")
 }
 
 /// A registry store whose backend can be taken away: every call fails as unavailable while it is down.

@@ -48,7 +48,7 @@ import Testing
                     try await client.createRun("\(db)-\(index)", db: db, extra: #","user_id":"\#(index < 3 ? "u-1" : "u-2")""#, headers: Self.asAdmin)
                 }
             }
-            let lock = try SQLiteLock(path: path)
+            let lock = try await SQLiteLockHolder.acquire(path)
             let body = #"{"filter":{"user_id":"u-1"}}"#
             let response = try await client.send(.delete, "/eval-runs?db_id=pg,lite,mem", json: body, headers: Self.asAdmin.merging([.prefer: "return=representation"]))
             try await lock.release()
@@ -81,40 +81,6 @@ import Testing
             let after = try await client.send(.get, "/admin/audit?db_id=lite", headers: Self.asAdmin)
             #expect((after.object["data"] as? [[String: Any]])?.map { $0["deleted"] as? Int } == [3])
         }
-    }
-}
-
-/// Another program's write lock on an SQLite file: `sqlite3` holding `BEGIN IMMEDIATE` until released.
-final class SQLiteLock {
-    private let process: Process
-    private let input: FileHandle
-
-    /// Starts `sqlite3` on `path` and returns once it holds the write lock.
-    init(path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
-        // sqlite3 prints the row once the lock is taken.
-        var seen = ""
-        while !seen.contains("locked") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        self.process = process
-        self.input = input.fileHandleForWriting
-    }
-
-    /// Rolls back and waits for `sqlite3` to exit.
-    func release() async throws {
-        input.write(Data("ROLLBACK;\n.quit\n".utf8))
-        try input.close()
-        await waitForExit(process)
     }
 }
 

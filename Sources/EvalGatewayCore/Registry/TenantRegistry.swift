@@ -237,13 +237,16 @@ public actor TenantRegistry {
         let write = try await store.put(RegistryEntry(
             kind: .database, name: id, definition: RegistryJSON.definition(of: configuration), createdAt: timestamp, updatedAt: timestamp
         ))
-        await sync()
-        if let database = catalog.database(id: id), database.source == .api {
+        // The write reaches the catalog through the store, in version order with every other gateway's
+        // writes: applying it here directly could undo a newer change already synced.
+        let caughtUp = await sync()
+        if caughtUp, let database = catalog.database(id: id), database.source == .api {
             return (write.created, database)
         }
-        // Not yet visible (the store was written but could not be read back): serve it now anyway.
         let database = try await open(configuration, source: .api, createdAt: write.entry.createdAt, updatedAt: write.entry.updatedAt, replacing: catalog.database(id: id))
-        catalog.apply(databases: [id: database])
+        // The store was written but cannot be read back: serve the write now, the next sync confirms it.
+        // (Caught up without it, another gateway has removed it since: answer what was written.)
+        if !caughtUp { catalog.apply(databases: [id: database]) }
         return (write.created, database)
     }
 
@@ -251,8 +254,7 @@ public actor TenantRegistry {
     public func removeDatabase(id: String) async throws -> Bool {
         guard !declaredDatabases.contains(id) else { throw RegistryError.declared(.database, id) }
         let removed = try await store.remove(.database, name: id, at: now())
-        catalog.apply(databases: [id: nil])
-        await sync()
+        if await !sync() { catalog.apply(databases: [id: nil]) }
         return removed
     }
 
@@ -274,8 +276,7 @@ public actor TenantRegistry {
             kind: .token, name: name, definition: RegistryJSON.definition(of: token), secretDigest: digest, createdAt: timestamp, updatedAt: timestamp
         ))
         let registered = RegisteredToken(token: token, source: .api, createdAt: write.entry.createdAt)
-        catalog.apply(tokens: [name: registered])
-        await sync()
+        if await !sync() { catalog.apply(tokens: [name: registered]) }
         return (write.created, registered, secret)
     }
 
@@ -283,8 +284,7 @@ public actor TenantRegistry {
     public func removeToken(name: String) async throws -> Bool {
         guard !declaredTokens.contains(name) else { throw RegistryError.declared(.token, name) }
         let removed = try await store.remove(.token, name: name, at: now())
-        catalog.apply(tokens: [name: nil])
-        await sync()
+        if await !sync() { catalog.apply(tokens: [name: nil]) }
         return removed
     }
 

@@ -66,14 +66,14 @@ import Testing
     /// between requests, or between the parts of one head, is served.
     @Test func pausesBetweenRequestsAreNotReadTime() async throws {
         let gateway = try await TestGateway.make()
-        try await gateway.testLive(timeouts: ConnectionTimeouts(idle: .seconds(30), read: .seconds(2))) { port, _ in
+        try await gateway.testLive(timeouts: ConnectionTimeouts(idle: .seconds(30), read: .seconds(3))) { port, _ in
             try await RawConnection.with(port: port) { connection in
                 for _ in 0..<2 {
                     try await connection.send("GET /health HTTP/1.1\r\n")
                     try await Task.sleep(for: .milliseconds(50))
                     try await connection.send("Host: x\r\n\r\n")
                     #expect(try await connection.readResponse()?.status == 200)
-                    try await Task.sleep(for: .milliseconds(2500))
+                    try await Task.sleep(for: .milliseconds(4000))
                 }
             }
         }
