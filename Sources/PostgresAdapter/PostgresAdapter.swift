@@ -14,9 +14,10 @@ public import Logging
 /// - `statement_timeout_ms` (default 30000; 0 = none): the server-side limit on one statement.
 /// - `pool_timeout_ms` (default 5000): how long an operation waits for a free connection before the
 ///   database is reported unavailable.
+/// - `idle_timeout_seconds` (default 300): connections unused this long are closed.
 ///
-/// A server that is down at start does not keep the gateway from starting: its routes answer
-/// unavailable until it is back.
+/// Nothing connects until the first request, so a server that is down at start does not keep the
+/// gateway from starting: its routes answer unavailable until it is back.
 public struct PostgresAdapter: StorageAdapter {
     /// Creates the adapter kind.
     public init() {}
@@ -25,9 +26,9 @@ public struct PostgresAdapter: StorageAdapter {
     public var kind: String { "postgres" }
 
     /// `url`, `schema`, `create_tables`, `max_connections`, `connect_timeout_seconds`, `statement_timeout_ms`,
-    /// `pool_timeout_ms`.
+    /// `pool_timeout_ms`, `idle_timeout_seconds`.
     public var optionKeys: Set<String> {
-        ["url", "schema", "create_tables", "max_connections", "connect_timeout_seconds", "statement_timeout_ms", "pool_timeout_ms"]
+        ["url", "schema", "create_tables", "max_connections", "connect_timeout_seconds", "statement_timeout_ms", "pool_timeout_ms", "idle_timeout_seconds"]
     }
 
     /// Checks the options, the URL's syntax (without connecting) and the table names.
@@ -35,12 +36,18 @@ public struct PostgresAdapter: StorageAdapter {
         _ = try settings(for: configuration)
     }
 
-    /// Opens the store; a server that cannot be reached is not an error here (see ``PostgresEvalRunStore``).
+    /// Makes the store; connects to nothing (see ``PostgresEvalRunStore``).
     public func makeStore(for configuration: DatabaseConfiguration, logger: Logger) async throws -> any EvalRunStore {
+        try await makeStore(for: configuration, environment: StoreEnvironment(logger: logger))
+    }
+
+    /// Makes the store; connects to nothing until the first operation, and each connection it opens is
+    /// counted against the gateway's connection budget.
+    public func makeStore(for configuration: DatabaseConfiguration, environment: StoreEnvironment) async throws -> any EvalRunStore {
         let settings = try settings(for: configuration)
-        var storeLogger = logger
+        var storeLogger = environment.logger
         storeLogger[metadataKey: "db_id"] = "\(configuration.id)"
-        return try await PostgresEvalRunStore(settings: settings, tables: configuration.tables, logger: storeLogger)
+        return try PostgresEvalRunStore(settings: settings, tables: configuration.tables, logger: storeLogger, budget: environment.connectionBudget)
     }
 
     /// The typed settings of a database entry; throws a ``ConfigurationError`` naming the bad key.
@@ -66,6 +73,7 @@ public struct PostgresAdapter: StorageAdapter {
         settings.connectTimeoutSeconds = try options.integer("connect_timeout_seconds", in: 1...3600)
         settings.statementTimeoutMilliseconds = try options.integer("statement_timeout_ms", in: 0...86_400_000) ?? 30_000
         settings.poolTimeoutMilliseconds = try options.integer("pool_timeout_ms", in: 0...3_600_000) ?? 5_000
+        settings.idleTimeoutSeconds = try options.integer("idle_timeout_seconds", in: 1...86_400) ?? 300
         return settings
     }
 }

@@ -25,16 +25,16 @@ final class PostgresAuditTrail: Sendable {
 
     /// Creates the table and its index once per store (under the schema's advisory lock); with
     /// `create_tables` off, a missing table fails every delete, which may not run unaudited.
-    func prepare(on connection: PostgresConnection) throws {
+    func prepare(on connection: PostgresConnection) async throws {
         if isPrepared.withLock({ $0 }) { return }
-        if try connection.execute("SELECT to_regclass($1)", [qualified]).isNull(0, 0) {
+        if try await connection.execute("SELECT to_regclass($1)", [qualified]).isNull(0, 0) {
             guard createTables else {
                 throw StorageError.internal(underlying: "table \(qualified) for the audit trail is missing and create_tables is off: deletes cannot be audited")
             }
-            try connection.inTransaction {
-                try connection.execute("SELECT pg_advisory_xact_lock($1)", [String(PostgresEvalRunStore.setupLockKey(schema: schema))])
-                try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(schema))")
-                try connection.execute("""
+            try await connection.inTransaction {
+                try await connection.execute("SELECT pg_advisory_xact_lock($1)", [String(PostgresEvalRunStore.setupLockKey(schema: schema))])
+                try await connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(schema))")
+                try await connection.execute("""
                     CREATE TABLE IF NOT EXISTS \(qualified) (
                         id VARCHAR COLLATE "C" NOT NULL PRIMARY KEY,
                         at BIGINT NOT NULL,
@@ -50,7 +50,7 @@ final class PostgresAuditTrail: Sendable {
                         ids JSON
                     )
                     """)
-                try connection.execute(
+                try await connection.execute(
                     "CREATE INDEX IF NOT EXISTS \(PostgresIdentifier.quote("idx_\(Self.tableName)_at")) ON \(qualified) (at, id)"
                 )
             }
@@ -100,7 +100,7 @@ final class PostgresAuditTrail: Sendable {
 
     /// One page of records matching `query`, newest first, and their number, in one statement (one
     /// snapshot): the count joined with the page, like the eval-runs list.
-    func page(matching query: AuditQuery, on connection: PostgresConnection) throws -> AuditPage {
+    func page(matching query: AuditQuery, on connection: PostgresConnection) async throws -> AuditPage {
         var clauses: [String] = []
         var parameters: [String?] = []
         if let since = query.since { parameters.append(String(since)); clauses.append("at >= $\(parameters.count)::bigint") }
@@ -112,7 +112,7 @@ final class PostgresAuditTrail: Sendable {
         let limit = parameters.count
         parameters.append(String(query.offset))
         let offset = parameters.count
-        let result = try connection.executePrepared("""
+        let result = try await connection.executePrepared("""
             SELECT c.total, p.* FROM (SELECT count(*) AS total FROM \(qualified)\(filter)) AS c \
             LEFT JOIN LATERAL (SELECT \(Self.selectColumns) FROM \(qualified)\(filter) ORDER BY at DESC, id DESC \
             LIMIT $\(limit)::bigint OFFSET $\(offset)::bigint) AS p ON true ORDER BY p.at DESC, p.id DESC

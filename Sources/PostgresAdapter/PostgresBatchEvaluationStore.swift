@@ -1,4 +1,5 @@
 public import EvalGatewayCore
+import Logging
 import Synchronization
 
 /// Batch-evaluation jobs in a PostgreSQL database, in table `evalgw_batch_evaluations` of the store's
@@ -19,22 +20,30 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
     private let schema: String
     private let createTables: Bool
     private let statements: Statements
+    private let logger: Logger
     /// Whether the jobs table is known to exist.
-    private let isPrepared = Mutex(false)
+    private let isPrepared = PostgresSetup<Bool>()
     /// The database's audit trail, written by a delete in the same statement.
     private let trail: PostgresAuditTrail
+    /// Whether the database offers batch evaluations: not once an operation found the jobs table missing
+    /// with `create_tables` off (a database served as it is, without them).
+    private let offered = Atomic<Bool>(true)
 
     /// The jobs table's name within the schema.
     static let tableName = "evalgw_batch_evaluations"
 
     /// A store over `pool`, in `schema`; with `createTables`, the table is created on first use.
-    init(pool: PostgresConnectionPool, schema: String, createTables: Bool, trail: PostgresAuditTrail) {
+    init(pool: PostgresConnectionPool, schema: String, createTables: Bool, trail: PostgresAuditTrail, logger: Logger) {
         self.pool = pool
         self.schema = schema
         self.createTables = createTables
         self.statements = Statements(schema: schema)
         self.trail = trail
+        self.logger = logger
     }
+
+    /// Whether the database offers batch evaluations (see ``PostgresEvalRunStore/batchEvaluations``).
+    var isOffered: Bool { offered.load(ordering: .relaxed) }
 
     public func createBatchEvaluation(_ job: BatchEvaluation) async throws -> BatchEvaluationCreation {
         try StoredText.validate(job.description, field: "description")
@@ -46,11 +55,11 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
             // An insert that meets a unique key inserts nothing; the row it met is then committed and
             // visible to the next statement. Should that row be deleted in between, insert again.
             for _ in 0..<3 {
-                if try connection.executePrepared(statements.insert, values).rowCount > 0 {
+                if try await connection.executePrepared(statements.insert, values).rowCount > 0 {
                     return BatchEvaluationCreation(job: job, created: true)
                 }
                 if let token = job.clientToken {
-                    let existing = try connection.executePrepared(statements.selectByToken, [token])
+                    let existing = try await connection.executePrepared(statements.selectByToken, [token])
                     if existing.rowCount > 0 {
                         let stored = try Self.job(from: existing, row: 0)
                         guard stored.parametersHash == job.parametersHash else {
@@ -61,10 +70,10 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
                         return BatchEvaluationCreation(job: stored, created: false)
                     }
                 }
-                if try connection.executePrepared(statements.selectName, [job.name]).rowCount > 0 {
+                if try await connection.executePrepared(statements.selectName, [job.name]).rowCount > 0 {
                     throw StorageError.conflict("A batch evaluation named '\(job.name)' already exists")
                 }
-                if try connection.executePrepared(statements.selectStatus, [job.id]).rowCount > 0 {
+                if try await connection.executePrepared(statements.selectStatus, [job.id]).rowCount > 0 {
                     throw StorageError.conflict("A batch evaluation with id '\(job.id)' already exists")
                 }
             }
@@ -76,7 +85,7 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         try StoredText.validate(id, field: "batchEvaluationId")
         let sql = statements.selectByID
         return try await run(.idempotent) { connection in
-            let result = try connection.executePrepared(sql, [id])
+            let result = try await connection.executePrepared(sql, [id])
             return result.rowCount > 0 ? try Self.job(from: result, row: 0) : nil
         }
     }
@@ -85,7 +94,7 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         try StoredText.validate(id, field: "batchEvaluationId")
         let sql = statements.selectState
         return try await run(.idempotent) { connection in
-            let result = try connection.executePrepared(sql, [id])
+            let result = try await connection.executePrepared(sql, [id])
             return result.rowCount > 0 ? try Self.state(from: result, id: id) : nil
         }
     }
@@ -96,9 +105,9 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         return try await run(.idempotent) { connection in
             let result: PostgresResult
             if let cursor {
-                result = try connection.executePrepared(statements.nextPage, [String(cursor.createdAt), cursor.id, String(limit + 1)])
+                result = try await connection.executePrepared(statements.nextPage, [String(cursor.createdAt), cursor.id, String(limit + 1)])
             } else {
-                result = try connection.executePrepared(statements.firstPage, [String(limit + 1)])
+                result = try await connection.executePrepared(statements.firstPage, [String(limit + 1)])
             }
             let jobs = try (0..<min(result.rowCount, limit)).map { try Self.job(from: result, row: $0) }
             return BatchEvaluationPage(jobs: jobs, next: result.rowCount > limit ? jobs.last?.cursor : nil)
@@ -109,10 +118,10 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         try StoredText.validate(id, field: "batchEvaluationId")
         let statements = statements
         return try await run(.write) { connection in
-            let result = try connection.executePrepared(statements.stop, [String(timestamp), id])
+            let result = try await connection.executePrepared(statements.stop, [String(timestamp), id])
             if result.rowCount > 0 { return try Self.job(from: result, row: 0) }
             // Nothing stoppable: the job is terminal (and stays so) or gone.
-            let status = try connection.executePrepared(statements.selectStatus, [id])
+            let status = try await connection.executePrepared(statements.selectStatus, [id])
             guard status.rowCount > 0 else { throw StorageError.notFound("Batch evaluation '\(id)' not found") }
             throw StorageError.conflict("Batch evaluation '\(id)' is already \(status.string(0, 0)) and cannot be stopped")
         }
@@ -127,15 +136,15 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         let sql = "WITH removed AS (\(statements.delete)), recorded AS (\(trail.insert(from: "removed", deleted: "1", firstParameter: 2))) SELECT status, arn FROM removed"
         let parameters: [String?] = [id] + PostgresAuditTrail.values(of: audit)
         return try await run(.write) { connection in
-            try trail.prepare(on: connection)
+            try await trail.prepare(on: connection)
             for _ in 0..<3 {
-                let deleted = try connection.executePrepared(sql, parameters)
+                let deleted = try await connection.executePrepared(sql, parameters)
                 if deleted.rowCount > 0 {
                     return BatchEvaluationDeletion(
                         id: id, arn: deleted.string(0, 1), status: try BatchEvaluationStoredJSON.status(deleted.string(0, 0), id: id)
                     )
                 }
-                let current = try connection.executePrepared(statements.selectStatus, [id])
+                let current = try await connection.executePrepared(statements.selectStatus, [id])
                 guard current.rowCount > 0 else { throw StorageError.notFound("Batch evaluation '\(id)' not found") }
                 let status = try BatchEvaluationStoredJSON.status(current.string(0, 0), id: id)
                 // It finished between the two statements: it is deletable now.
@@ -149,7 +158,7 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
     public func claimBatchEvaluation(owner: String, leaseExpiresAt: Int64, at timestamp: Int64) async throws -> BatchEvaluation? {
         let sql = statements.claim
         return try await run(.write) { connection in
-            let result = try connection.executePrepared(sql, [owner, String(leaseExpiresAt), String(timestamp)])
+            let result = try await connection.executePrepared(sql, [owner, String(leaseExpiresAt), String(timestamp)])
             return result.rowCount > 0 ? try Self.job(from: result, row: 0) : nil
         }
     }
@@ -161,27 +170,17 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
         return try await run(.write) { connection in
             let result: PostgresResult
             if let final = update.finalStatus {
-                result = try connection.executePrepared(statements.finish, [results, errors, final.rawValue, String(timestamp), id, owner])
+                result = try await connection.executePrepared(statements.finish, [results, errors, final.rawValue, String(timestamp), id, owner])
             } else {
-                result = try connection.executePrepared(
+                result = try await connection.executePrepared(
                     statements.progress, [results, errors, String(update.leaseExpiresAt), String(timestamp), id, owner]
                 )
             }
             if result.rowCount > 0 { return try Self.state(from: result, id: id) }
-            guard try connection.executePrepared(statements.selectStatus, [id]).rowCount > 0 else {
+            guard try await connection.executePrepared(statements.selectStatus, [id]).rowCount > 0 else {
                 throw StorageError.notFound("Batch evaluation '\(id)' not found")
             }
             throw StorageError.conflict("Batch evaluation '\(id)' is not held by runner '\(owner)'")
-        }
-    }
-
-    /// Whether the jobs table exists (without creating it).
-    func tableExists() async throws -> Bool {
-        let statements = statements
-        do {
-            return try await pool.run(.idempotent) { connection in try statements.tableExists(on: connection) }
-        } catch {
-            throw PostgresEvalRunStore.storageError(error)
         }
     }
 
@@ -189,35 +188,41 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
 
     /// Runs `body` on a pooled connection once the jobs table exists, and turns driver errors into
     /// storage errors.
-    private func run<T: Sendable>(_ policy: PostgresRetryPolicy, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    private func run<T: Sendable>(_ policy: PostgresRetryPolicy, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await pool.run(policy) { [self] connection in
-                try prepareTable(on: connection)
-                return try body(connection)
+            _ = try await isPrepared.value { [self] in
+                try await pool.run(.idempotent) { connection in try await prepareTable(on: connection) }
+                return true
             }
+            return try await pool.run(policy) { connection in try await body(connection) }
         } catch let error as BatchEvaluationError {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw PostgresEvalRunStore.storageError(error)
         }
     }
 
-    /// Creates the jobs table and its indexes once per store, under the schema's advisory lock (the one
-    /// the eval-runs tables are created under). With `create_tables` off, the table must exist.
-    private func prepareTable(on connection: PostgresConnection) throws {
-        if isPrepared.withLock({ $0 }) { return }
-        if try !statements.tableExists(on: connection) {
+    /// Creates the jobs table and its indexes once per store (one caller at a time), under the schema's advisory lock (the one
+    /// the eval-runs tables are created under). With `create_tables` off, the table must exist: when it
+    /// does not, the database stops offering batch evaluations and the operation is refused as invalid.
+    private func prepareTable(on connection: PostgresConnection) async throws {
+        if try await !statements.tableExists(on: connection) {
             guard createTables else {
-                throw StorageError.internal(
-                    underlying: "table \(statements.qualified) for batch evaluations is missing and create_tables is off"
-                )
+                if offered.exchange(false, ordering: .relaxed) {
+                    logger.info(
+                        "batch evaluations are off for this database: create_tables is false and its table is missing",
+                        metadata: ["table": "\(schema).\(Self.tableName)"]
+                    )
+                }
+                throw StorageError.invalid("This database keeps no batch evaluations: its jobs table is missing and create_tables is off")
             }
-            try connection.inTransaction {
-                try connection.execute("SELECT pg_advisory_xact_lock($1)", [String(PostgresEvalRunStore.setupLockKey(schema: schema))])
-                for statement in statements.createTable { try connection.execute(statement) }
+            try await connection.inTransaction {
+                try await connection.execute("SELECT pg_advisory_xact_lock($1)", [String(PostgresEvalRunStore.setupLockKey(schema: schema))])
+                for statement in statements.createTable { try await connection.execute(statement) }
             }
         }
-        isPrepared.withLock { $0 = true }
     }
 
     // MARK: - Rows
@@ -357,8 +362,8 @@ extension PostgresBatchEvaluationStore {
         }
 
         /// Whether the jobs table exists, on `connection`.
-        func tableExists(on connection: PostgresConnection) throws -> Bool {
-            !(try connection.execute("SELECT to_regclass($1)", [qualified]).isNull(0, 0))
+        func tableExists(on connection: PostgresConnection) async throws -> Bool {
+            !(try await connection.execute("SELECT to_regclass($1)", [qualified]).isNull(0, 0))
         }
 
         /// `'A', 'B'`: the statuses as SQL literals, sorted (they are the enum's fixed names).

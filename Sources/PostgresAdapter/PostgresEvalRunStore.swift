@@ -4,13 +4,18 @@ import Synchronization
 
 /// An eval-runs store over one PostgreSQL database, through libpq, in Agno's schema.
 ///
-/// - Connections come from a pool of ``PostgresStoreSettings/maxConnections`` slots, each with its own
-///   serial dispatch queue: libpq blocks, so it never runs on Swift's cooperative pool or an event loop.
-///   A broken connection (`pg_terminate_backend`, a server restart) is replaced on next use; waiting for
-///   a free slot is bounded by ``PostgresStoreSettings/poolTimeoutMilliseconds``.
-/// - The store opens even when the server is down: operations then throw
-///   ``StorageError/unavailable(underlying:retryAfter:)``, and work again once it is back. Missing tables
-///   are created on the first operation that reaches the server.
+/// - Nothing is opened when the store is made: connections are opened as operations need them, up to
+///   ``PostgresStoreSettings/maxConnections``, and closed after ``PostgresStoreSettings/idleTimeoutSeconds``
+///   unused. They are nonblocking libpq connections served by one I/O thread for the whole process
+///   (``PostgresEventLoop``): a statement is sent by the task that runs it, and its answer wakes that
+///   task — no thread per connection. Statements are prepared per connection on first use.
+/// - A statement stops when its caller goes away (the request's client disconnects: `PQcancel`, and the
+///   caller gets `CancellationError`) or passes ``PostgresStoreSettings/statementTimeoutMilliseconds``
+///   (set as the session's `statement_timeout` and also enforced by the client with `PQcancel`).
+/// - A broken connection (`pg_terminate_backend`, a server restart) is replaced on next use; waiting for
+///   a free connection is bounded by ``PostgresStoreSettings/poolTimeoutMilliseconds``. While the server
+///   is down, operations throw ``StorageError/unavailable(underlying:retryAfter:)``, and work again once
+///   it is back. Missing tables are created on the first operation that reaches the server.
 /// - Every value is a bound parameter. A bulk delete is one statement with one `text[]` parameter
 ///   (`run_id = ANY($1::text[])`), so it is atomic and no number of ids meets a parameter limit.
 /// - Lists order as the contract says (``EvalRunOrdering``): `COLLATE "C"`, nulls first ascending and
@@ -20,24 +25,27 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     private let pool: PostgresConnectionPool
     private let statements: [String: PostgresTableStatements]
     private let createTables: Bool
-    /// Per table, whether `created_at` is NOT NULL; `nil` until the tables have been checked (and created).
-    private let tableFacts: Mutex<[String: Bool]?>
+    /// Per table, whether `created_at` is NOT NULL, once the tables have been checked (and created).
+    private let tableFacts = PostgresSetup<[String: Bool]>()
     private let logger: Logger
     /// The database's batch-evaluation jobs, over the same pool.
     let jobs: PostgresBatchEvaluationStore
     /// The database's audit trail, in the same schema, written by the deletes of runs and jobs.
     private let trail: PostgresAuditTrail
-    /// Whether the store offers its jobs: not when `create_tables` is off and the jobs table was missing
-    /// at open (a database served as it is, without batch evaluations).
-    let offersJobs = Atomic<Bool>(true)
 
-    /// Opens a store over `tables` (names as configured: `name` in ``PostgresStoreSettings/schema``, or
-    /// `schema.name`).
-    ///
-    /// Throws a ``ConfigurationError`` for an unusable table or schema name, and a ``StorageError`` if the
-    /// server answers but the tables cannot be checked or created. A server that cannot be reached is
-    /// logged, not thrown: the store opens and its operations report it as unavailable.
-    public init(settings: PostgresStoreSettings, tables: [String], logger: Logger = Logger(label: "evalgw.postgres")) async throws {
+    /// A store over `tables` (names as configured: `name` in ``PostgresStoreSettings/schema``, or
+    /// `schema.name`). Connects to nothing; throws a ``ConfigurationError`` for an unusable table or
+    /// schema name.
+    /// - Parameters:
+    ///   - clock: times idle connections and waits for one (tests pass a ``ManualClock``).
+    ///   - budget: asked before each connection is opened.
+    public init(
+        settings: PostgresStoreSettings,
+        tables: [String],
+        logger: Logger = Logger(label: "evalgw.postgres"),
+        clock: AnyClock = .continuous,
+        budget: any ConnectionBudget = UnlimitedConnectionBudget()
+    ) throws {
         if let problem = PostgresIdentifier.problem(with: settings.schema) {
             throw ConfigurationError(key: "schema", problem: problem)
         }
@@ -51,35 +59,19 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         }
         self.statements = statements
         self.createTables = settings.createTables
-        self.tableFacts = Mutex(nil)
         self.logger = logger
         self.pool = PostgresConnectionPool(
-            label: "evalgw.postgres.\(settings.applicationName)",
+            label: "PostgreSQL pool of \(settings.applicationName)",
             size: max(1, settings.maxConnections),
             parameters: settings.connectionParameters,
-            waitTimeoutMilliseconds: settings.poolTimeoutMilliseconds
+            waitTimeout: .milliseconds(settings.poolTimeoutMilliseconds),
+            idleTimeout: .seconds(settings.idleTimeoutSeconds),
+            clock: clock,
+            budget: budget
         )
         let trail = PostgresAuditTrail(schema: settings.schema, createTables: settings.createTables)
         self.trail = trail
-        self.jobs = PostgresBatchEvaluationStore(pool: pool, schema: settings.schema, createTables: settings.createTables, trail: trail)
-        do {
-            try await run(.idempotent) { _, _ in () }
-            if !settings.createTables, try await !jobs.tableExists() {
-                offersJobs.store(false, ordering: .relaxed)
-                logger.info(
-                    "batch evaluations are off for this database: create_tables is false and its table is missing",
-                    metadata: ["table": "\(settings.schema).\(PostgresBatchEvaluationStore.tableName)"]
-                )
-            }
-        } catch let error as StorageError where error.kind == .unavailable {
-            logger.warning(
-                "PostgreSQL is unavailable at start; the store opens anyway and reports it as unavailable until it answers",
-                metadata: ["error": "\(error.underlying ?? "")"]
-            )
-        } catch {
-            await pool.close()
-            throw error
-        }
+        self.jobs = PostgresBatchEvaluationStore(pool: pool, schema: settings.schema, createTables: settings.createTables, trail: trail, logger: logger)
     }
 
     /// Current use of the connection pool, for the pool gauges: connections lent out, open connections
@@ -98,7 +90,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         try Self.validate(query)
         return try await run(.idempotent) { connection, facts in
             let (sql, parameters) = statements.list(query, createdAtIsNotNull: facts[table] ?? false)
-            let result = try connection.executePrepared(sql, parameters)
+            let result = try await connection.executePrepared(sql, parameters)
             var runs: [EvalRun] = []
             runs.reserveCapacity(result.rowCount)
             for row in 0..<result.rowCount where !result.isNull(row, 1) {
@@ -114,7 +106,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         let sql = try statements(for: table).selectByID
         try StoredText.validate(id, field: "id")
         return try await run(.idempotent) { connection, _ in
-            let result = try connection.executePrepared(sql, [id])
+            let result = try await connection.executePrepared(sql, [id])
             return result.rowCount > 0 ? Self.evalRun(from: result, row: 0, column: 0) : nil
         }
     }
@@ -130,7 +122,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         ]
         do {
             try await self.run(.write) { connection, _ in
-                _ = try connection.executePrepared(sql, parameters)
+                _ = try await connection.executePrepared(sql, parameters)
             }
         } catch let error as StorageError where error.kind == .conflict {
             throw StorageError.conflict("An eval run with id '\(run.id)' already exists")
@@ -145,7 +137,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         try StoredText.validate(name, field: "name")
         try StoredText.validate(id, field: "id")
         let renamed = try await run(.write) { connection, _ -> EvalRun? in
-            let result = try connection.executePrepared(sql, [name, String(timestamp), id])
+            let result = try await connection.executePrepared(sql, [name, String(timestamp), id])
             return result.rowCount > 0 ? Self.evalRun(from: result, row: 0, column: 0) : nil
         }
         guard let renamed else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
@@ -165,16 +157,15 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
             \(returningRemovedIDs ? "SELECT run_id FROM removed" : "SELECT deleted FROM recorded")
             """
         let trail = trail
+        // Encoded before a connection is taken: a million ids are megabytes of text.
+        let parameters: [String?] = [PostgresArrayLiteral.text(ids)] + PostgresAuditTrail.values(of: audit)
         return try await run(.write) { connection, _ in
-            try trail.prepare(on: connection)
-            // Encoded here, on the connection's queue: a million ids are megabytes of text, and that work
-            // stays off the cooperative pool too.
-            let parameters: [String?] = [PostgresArrayLiteral.text(ids)] + PostgresAuditTrail.values(of: audit)
+            try await trail.prepare(on: connection)
             // A deadlock or serialization failure rolled the statement back whole: run it again.
             var attempt = 1
             while true {
                 do {
-                    let result = try connection.executePrepared(sql, parameters)
+                    let result = try await connection.executePrepared(sql, parameters)
                     guard returningRemovedIDs else { return EvalRunDeletion(deletedCount: Int(result.int64(0, 0))) }
                     var removed: [String] = []
                     removed.reserveCapacity(result.rowCount)
@@ -201,20 +192,20 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         let existsSQL = "SELECT EXISTS (SELECT 1 FROM \(statements.qualified) WHERE \(condition))"
         let trail = trail
         return try await run(.write) { connection, _ in
-            try trail.prepare(on: connection)
+            try await trail.prepare(on: connection)
             var attempt = 1
             while true {
                 do {
-                    return try connection.inTransaction {
-                        let result = try connection.executePrepared(deleteSQL, values + [String(max(0, limit))])
+                    return try await connection.inTransaction {
+                        let result = try await connection.executePrepared(deleteSQL, values + [String(max(0, limit))])
                         var removed: [String] = []
                         removed.reserveCapacity(result.rowCount)
                         for row in 0..<result.rowCount { removed.append(result.string(row, 0)) }
                         var hasMore = false
                         if removed.count >= limit {
-                            hasMore = try connection.executePrepared(existsSQL, values).string(0, 0) == "t"
+                            hasMore = try await connection.executePrepared(existsSQL, values).string(0, 0) == "t"
                         }
-                        try connection.executePrepared(trail.insertValues, PostgresAuditTrail.allValues(of: audit.deleting(ids: removed)))
+                        try await connection.executePrepared(trail.insertValues, PostgresAuditTrail.allValues(of: audit.deleting(ids: removed)))
                         return EvalRunBatchDeletion(deletedCount: removed.count, hasMore: hasMore)
                     }
                 } catch let error as PostgresError where error.isTransientConflict && attempt < 5 {
@@ -231,7 +222,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         let (condition, values) = statements.condition(filter)
         let sql = "SELECT count(*) FROM \(statements.qualified) WHERE \(condition)"
         return try await run(.idempotent) { connection, _ in
-            Int(try connection.executePrepared(sql, values).int64(0, 0))
+            Int(try await connection.executePrepared(sql, values).int64(0, 0))
         }
     }
 
@@ -240,15 +231,17 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         try StoredText.validate(query.principal, field: "principal")
         let trail = trail
         return try await run(.idempotent) { connection, _ in
-            try trail.prepare(on: connection)
-            return try trail.page(matching: query, on: connection)
+            try await trail.prepare(on: connection)
+            return try await trail.page(matching: query, on: connection)
         }
     }
 
     /// Runs `SELECT 1`; throws ``StorageError/unavailable(underlying:retryAfter:)`` when the server is not there.
     public func ping() async throws {
         do {
-            try await pool.run(.idempotent) { connection in _ = try connection.executePrepared("SELECT 1", []) }
+            _ = try await pool.run(.idempotent) { connection in try await connection.executePrepared("SELECT 1", []) }
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw Self.storageError(error)
         }
@@ -266,17 +259,19 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         return statements
     }
 
-    /// Runs `body` on a pooled connection, once the tables are known to exist, and turns driver errors
-    /// into storage errors.
+    /// Runs `body` on a pooled connection, once the tables are known to exist (checked by one caller,
+    /// before it borrows a connection for `body`), and turns driver errors into storage errors.
     private func run<T: Sendable>(
         _ policy: PostgresRetryPolicy,
-        _ body: @escaping @Sendable (PostgresConnection, [String: Bool]) throws -> T
+        _ body: (PostgresConnection, [String: Bool]) async throws -> T
     ) async throws -> T {
         do {
-            return try await pool.run(policy) { [self] connection in
-                let facts = try self.prepareTables(on: connection)
-                return try body(connection, facts)
+            let facts = try await tableFacts.value { [self] in
+                try await pool.run(.idempotent) { connection in try await prepareTables(on: connection) }
             }
+            return try await pool.run(policy) { connection in try await body(connection, facts) }
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw Self.storageError(error)
         }
@@ -286,25 +281,24 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     /// involved is guarded by a transaction-scoped advisory lock (taken in a fixed order), so that gateways
     /// starting together do not race on the catalog while stores over other schemas are not held up.
     /// An existing table is left as it is.
-    private func prepareTables(on connection: PostgresConnection) throws -> [String: Bool] {
-        if let facts = tableFacts.withLock({ $0 }) { return facts }
+    private func prepareTables(on connection: PostgresConnection) async throws -> [String: Bool] {
         let tables = statements.values.sorted { $0.table < $1.table }
-        let facts = try connection.inTransaction {
+        let facts = try await connection.inTransaction {
             if createTables {
                 for key in Set(tables.map { Self.setupLockKey(schema: $0.schema) }).sorted() {
-                    try connection.execute("SELECT pg_advisory_xact_lock($1)", [String(key)])
+                    try await connection.execute("SELECT pg_advisory_xact_lock($1)", [String(key)])
                 }
             }
             var facts: [String: Bool] = [:]
             for table in tables {
-                let exists = !(try connection.execute("SELECT to_regclass($1)", [table.qualified]).isNull(0, 0))
+                let exists = !(try await connection.execute("SELECT to_regclass($1)", [table.qualified]).isNull(0, 0))
                 if !exists, createTables {
-                    let schemaExists = !(try connection.execute("SELECT to_regnamespace($1)", [PostgresIdentifier.quote(table.schema)]).isNull(0, 0))
-                    if !schemaExists { try connection.execute(table.createSchema) }
-                    try connection.execute(table.createTable)
-                    for index in table.createIndexes { try connection.execute(index) }
+                    let schemaExists = !(try await connection.execute("SELECT to_regnamespace($1)", [PostgresIdentifier.quote(table.schema)]).isNull(0, 0))
+                    if !schemaExists { try await connection.execute(table.createSchema) }
+                    try await connection.execute(table.createTable)
+                    for index in table.createIndexes { try await connection.execute(index) }
                 }
-                let notNull = try connection.execute(
+                let notNull = try await connection.execute(
                     "SELECT attnotnull FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'created_at' AND NOT attisdropped",
                     [table.qualified]
                 )
@@ -312,7 +306,8 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
             }
             return facts
         }
-        tableFacts.withLock { $0 = facts }
+        // The audit trail too, when the store may create it (without, a missing one fails deletes only).
+        if createTables { try await trail.prepare(on: connection) }
         return facts
     }
 
@@ -332,16 +327,16 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     /// `internal`.
     package static func storageError(_ error: any Error) -> StorageError {
         guard let error = error as? PostgresError else { return StorageError(error) }
-        if error.isConnectionFailure { return .unavailable(underlying: error.description, retryAfter: 5) }
+        if error.isConnectionFailure { return StorageError.unavailable(underlying: error.description, retryAfter: 5) }
         switch error.sqlState {
         case "23505"?:
-            return .conflict("A record with this id already exists")
+            return StorageError.conflict("A record with this id already exists")
         case "57014"?, "40001"?, "40P01"?:
-            return .unavailable(underlying: error.description, retryAfter: 1)
+            return StorageError.unavailable(underlying: error.description, retryAfter: 1)
         case let state? where state.hasPrefix("22"):
-            return .invalid("The request holds a value this database cannot store")
+            return StorageError.invalid("The request holds a value this database cannot store")
         default:
-            return .internal(underlying: error.description)
+            return StorageError.internal(underlying: error.description)
         }
     }
 

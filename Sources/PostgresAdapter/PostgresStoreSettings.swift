@@ -16,13 +16,15 @@ public struct PostgresStoreSettings: Sendable, Equatable {
     public var statementTimeoutMilliseconds: Int
     /// How long an operation waits for a free connection before failing as unavailable, in milliseconds.
     public var poolTimeoutMilliseconds: Int
+    /// How long a connection may stay unused before it is closed, in seconds.
+    public var idleTimeoutSeconds: Int
     /// The `application_name` the server shows for the store's sessions, unless the URL sets one.
     public var applicationName: String
     /// libpq keywords that override the URL (tests point a store at another database with `dbname`).
     package var connectionOverrides: [String: String] = [:]
 
     /// Settings with the adapter's defaults: schema `ai`, tables created, 8 connections, a 30 s statement
-    /// timeout and a 5 s wait for a free connection.
+    /// timeout, a 5 s wait for a free connection, idle connections closed after 300 s.
     public init(
         url: String,
         schema: String = "ai",
@@ -31,6 +33,7 @@ public struct PostgresStoreSettings: Sendable, Equatable {
         connectTimeoutSeconds: Int? = nil,
         statementTimeoutMilliseconds: Int = 30_000,
         poolTimeoutMilliseconds: Int = 5_000,
+        idleTimeoutSeconds: Int = 300,
         applicationName: String = "evalgw"
     ) {
         self.url = url
@@ -40,6 +43,7 @@ public struct PostgresStoreSettings: Sendable, Equatable {
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
         self.poolTimeoutMilliseconds = poolTimeoutMilliseconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
         self.applicationName = applicationName
     }
 

@@ -228,6 +228,8 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
             return try await database.read(body)
         } catch let error as BatchEvaluationError {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw SQLiteEvalRunStore.storageError(error)
         }
@@ -240,6 +242,8 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
             return try await database.write(body)
         } catch let error as BatchEvaluationError {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw SQLiteEvalRunStore.storageError(error)
         }

@@ -199,6 +199,8 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     private func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         do {
             return try await database.read(body)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw Self.storageError(error)
         }
@@ -209,21 +211,22 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     private func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         do {
             return try await database.write(body)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw Self.storageError(error)
         }
     }
 
     /// Busy, locked, I/O, full-disk and can't-open errors mean the backend is unavailable; the rest are
-    /// internal. The SQLite text goes to the log only. A cancellation stays one.
-    static func storageError(_ error: any Error) -> any Error {
-        if error is CancellationError { return error }
+    /// internal. The SQLite text goes to the log only.
+    static func storageError(_ error: any Error) -> StorageError {
         guard let error = error as? SQLiteError else { return StorageError(error) }
         switch error.primaryCode {
         case SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_READONLY:
-            return StorageError.unavailable(underlying: error.description, retryAfter: 1)
+            return .unavailable(underlying: error.description, retryAfter: 1)
         default:
-            return StorageError.internal(underlying: error.description)
+            return .internal(underlying: error.description)
         }
     }
 

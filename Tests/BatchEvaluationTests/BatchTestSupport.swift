@@ -62,7 +62,7 @@ enum PostgresTestServer {
     /// A store over `tables` in `schema` (created on first use).
     static func store(schema: String, tables: [String]) async throws -> PostgresEvalRunStore {
         guard let url else { throw StorageError.invalid("EVALGW_TEST_POSTGRES_URL is not set: the Postgres cases need a server") }
-        return try await PostgresEvalRunStore(settings: PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw-batch-tests"), tables: tables)
+        return try PostgresEvalRunStore(settings: PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw-batch-tests"), tables: tables)
     }
 }
 

@@ -19,7 +19,7 @@ import Testing
     func aDatabaseLockedMidWayIsReportedAloneAndTheOthersCommit() async throws {
         let url = try #require(Self.url)
         let schema = "evalgw_fanout_\(getpid())_\(String(UInt64.random(in: 0 ... .max), radix: 36))"
-        let postgres = try await PostgresEvalRunStore(settings: PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw-fanout-tests"), tables: ["agno_eval_runs"])
+        let postgres = try PostgresEvalRunStore(settings: PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw-fanout-tests"), tables: ["agno_eval_runs"])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-fanout-\(UUID().uuidString).sqlite").path
         let sqlite = SQLiteEvalRunStore(settings: SQLiteStoreSettings(path: path, busyTimeoutMilliseconds: 100), tables: ["agno_eval_runs"])
         let databases = [
@@ -86,9 +86,7 @@ import Testing
 
 /// Drops a test schema (and everything in it) on the test server.
 func dropSchema(_ schema: String, url: String) async {
-    let worker = PostgresConnectionWorker(
-        label: "evalgw.tests.drop", parameters: PostgresConnectionParameters(url: url, overrides: [("client_encoding", "UTF8")])
-    )
-    _ = try? await worker.run(.idempotent) { connection in _ = try connection.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE") }
-    await worker.close()
+    guard let connection = try? await PostgresConnection.connect(PostgresConnectionParameters(url: url, overrides: [("client_encoding", "UTF8")])) else { return }
+    _ = try? await connection.execute("DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
+    connection.close()
 }

@@ -89,7 +89,7 @@ import Testing
             let gone = try await Self.timeUntil { try await one.execute(uri: "/eval-runs?db_id=tenant-x", method: .get, headers: Self.asAdmin, body: nil).status == .notFound }
             #expect(gone < .seconds(5), "removal seen by the first gateway after \(gone)")
         }
-        try Self.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        try await Self.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
     }
 
     /// The same entry written and removed at once through both gateways: the registry ends in one state
@@ -113,7 +113,7 @@ import Testing
             }
             #expect(agreed < .seconds(10), "the two gateways agree with the registry after \(agreed)")
         }
-        try Self.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+        try await Self.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
     }
 
     /// A gateway that cannot reach the registry keeps serving its last known registry, says so on
@@ -121,14 +121,23 @@ import Testing
     @Test(.enabled(if: url != nil, "EVALGW_TEST_POSTGRES_URL is not set"))
     func aLostRegistryLeavesTheLastKnownState() async throws {
         let database = "evalgw_fleet_db_\(UInt32.random(in: 0 ... .max))"
-        try Self.execute("CREATE DATABASE \(database)")
-        defer { try? Self.execute("DROP DATABASE IF EXISTS \(database) WITH (FORCE)") }
+        try await Self.execute("CREATE DATABASE \(database)")
+        do {
+            try await lastKnownState(database: database)
+        } catch {
+            try? await Self.execute("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+            throw error
+        }
+        try await Self.execute("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+    }
+
+    private func lastKnownState(database: String) async throws {
         try await Self.withFleet(schema: "evalgw", database: database) { first, one, _, two in
             #expect(try await one.execute(uri: "/admin/databases/kept", method: .put, headers: Self.asAdmin, body: ByteBuffer(string: #"{"adapter":"memory"}"#)).status == .created)
             _ = try await Self.timeUntil { try await two.execute(uri: "/eval-runs?db_id=kept", method: .get, headers: Self.asAdmin, body: nil).status == .ok }
 
-            try Self.execute("ALTER DATABASE \(database) ALLOW_CONNECTIONS false")
-            try Self.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'")
+            try await Self.execute("ALTER DATABASE \(database) ALLOW_CONNECTIONS false")
+            try await Self.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'")
             let stale = try await Self.timeUntil(.seconds(5)) { first.registry.isStale }
             #expect(first.registry.isStale, "stale after \(stale)")
             #expect(try await one.execute(uri: "/eval-runs?db_id=kept", method: .get, headers: Self.asAdmin, body: nil).status == .ok)
@@ -139,7 +148,7 @@ import Testing
             #expect(refused.headers[.retryAfter] != nil)
             #expect(try await one.execute(uri: "/eval-runs?db_id=new", method: .get, headers: Self.asAdmin, body: nil).status == .notFound)
 
-            try Self.execute("ALTER DATABASE \(database) ALLOW_CONNECTIONS true")
+            try await Self.execute("ALTER DATABASE \(database) ALLOW_CONNECTIONS true")
             let back = try await Self.timeUntil(.seconds(5)) { !first.registry.isStale }
             #expect(!first.registry.isStale, "caught up after \(back)")
             #expect(try await one.execute(uri: "/admin/databases/new", method: .put, headers: Self.asAdmin, body: ByteBuffer(string: #"{"adapter":"memory"}"#)).status == .created)
@@ -147,9 +156,10 @@ import Testing
     }
 
     /// Runs one statement on the test server's default database.
-    static func execute(_ sql: String) throws {
-        let connection = try PostgresConnection(parameters: PostgresConnectionParameters(url: try #require(url)))
-        try connection.execute(sql)
+    static func execute(_ sql: String) async throws {
+        let connection = try await PostgresConnection.connect(PostgresConnectionParameters(url: try #require(url)))
+        defer { connection.close() }
+        try await connection.execute(sql)
     }
 }
 

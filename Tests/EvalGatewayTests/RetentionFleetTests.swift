@@ -121,7 +121,7 @@ import Testing
             await server.services.catalog.shutdown()
             await server.registry.close()
         }
-        for schema in schemas { try? FleetTests.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        for schema in schemas { try? await FleetTests.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
         try? FileManager.default.removeItem(atPath: folder)
     }
 }

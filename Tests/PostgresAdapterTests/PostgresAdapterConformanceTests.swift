@@ -26,7 +26,7 @@ import Testing
         let target = ConformanceTarget(name: "postgres", capabilities: [.persistence], simulateOutage: simulateOutage) { tables in
             var settings = PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw-conformance")
             if let database { settings.connectionOverrides["dbname"] = database }
-            return try await PostgresEvalRunStore(settings: settings, tables: tables)
+            return try PostgresEvalRunStore(settings: settings, tables: tables)
         }
 
         let result = await ConformanceSuite(target: target).run(checkNamed: check)

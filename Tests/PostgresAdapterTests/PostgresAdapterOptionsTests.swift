@@ -20,10 +20,11 @@ import Testing
     @Test func defaultsAndOptions() throws {
         let adapter = PostgresAdapter()
         #expect(adapter.kind == "postgres")
-        #expect(adapter.optionKeys == ["url", "schema", "create_tables", "max_connections", "connect_timeout_seconds", "statement_timeout_ms", "pool_timeout_ms"])
+        #expect(adapter.optionKeys == ["url", "schema", "create_tables", "max_connections", "connect_timeout_seconds", "statement_timeout_ms", "pool_timeout_ms", "idle_timeout_seconds"])
         let defaults = try adapter.settings(for: configuration(["url": .string("postgresql://u@localhost/db")]))
         #expect(defaults.schema == "ai" && defaults.createTables && defaults.maxConnections == 8)
         #expect(defaults.poolTimeoutMilliseconds == 5_000 && defaults.statementTimeoutMilliseconds == 30_000 && defaults.connectTimeoutSeconds == nil)
+        #expect(defaults.idleTimeoutSeconds == 300)
         let set = try adapter.settings(for: configuration([
             "url": .string("host=localhost dbname=evals"), "schema": .string("tenant_a"), "create_tables": .bool(false),
             "max_connections": .integer(16), "connect_timeout_seconds": .integer(3), "statement_timeout_ms": .integer(0),

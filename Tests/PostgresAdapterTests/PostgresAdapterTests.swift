@@ -30,7 +30,7 @@ struct PostgresAdapterTests {
                 ('agno-3', 'reliability', '{"passed": true}', '{}', NULL, NULL, NULL, 'wf-1', NULL, NULL, NULL, NULL, 1700000100, NULL)
                 """)
 
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema)
+            let store = try PostgresTestEnvironment.makeStore(schema: schema)
             let page = try await store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery())
             #expect(page.runs.map(\.id) == ["agno-2", "agno-3", "agno-1"])
             #expect(page.totalCount == 3)
@@ -81,7 +81,11 @@ struct PostgresAdapterTests {
 
     @Test func createdTablesFollowAgnoSchema() async throws {
         try await PostgresTestEnvironment.withSchema { schema, admin in
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema)
+            let store = try PostgresTestEnvironment.makeStore(schema: schema)
+            // Made, the store has connected to nothing; its first operation creates the tables.
+            #expect(try await admin.value("SELECT to_regnamespace($1)::text", [schema]) == nil)
+            #expect(store.backendProcessIDs.isEmpty)
+            #expect(try await store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery()).totalCount == 0)
             let columns = try await admin.execute(
                 "SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'agno_eval_runs' ORDER BY ordinal_position",
                 [schema]
@@ -93,7 +97,7 @@ struct PostgresAdapterTests {
                 "evaluated_component_name character varying YES", "user_id character varying YES",
                 "created_at bigint NO", "updated_at bigint YES",
             ])
-            let indexes = try await admin.execute("SELECT indexname FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname", [schema])
+            let indexes = try await admin.execute("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'agno_eval_runs' ORDER BY indexname", [schema])
             #expect(indexes.map { $0[0] } == ["agno_eval_runs_pkey", "idx_agno_eval_runs_created_at", "idx_agno_eval_runs_user_id"])
             await store.shutdown()
         }
@@ -104,17 +108,21 @@ struct PostgresAdapterTests {
     @Test func withoutCreateTablesTheJobsTableMustExist() async throws {
         try await PostgresTestEnvironment.withSchema { schema, admin in
             try await admin.execute("CREATE SCHEMA \(PostgresTestEnvironment.quote(schema))")
-            let served = try await PostgresTestEnvironment.makeStore(schema: schema) { $0.createTables = false }
+            // Nothing is known before the first job operation, which finds the table missing: it is
+            // refused as invalid (400 on the AgentCore surface), and the database stops offering jobs.
+            let served = try PostgresTestEnvironment.makeStore(schema: schema) { $0.createTables = false }
+            let offered = try #require(served.batchEvaluations)
+            await #expect(throws: StorageError.self) { _ = try await offered.listBatchEvaluations(limit: 1, after: nil) }
             #expect(served.batchEvaluations == nil)
             await served.shutdown()
             #expect(try await admin.value("SELECT to_regclass($1)::text", ["\(schema).evalgw_batch_evaluations"]) == nil)
 
-            let creating = try await PostgresTestEnvironment.makeStore(schema: schema)
+            let creating = try PostgresTestEnvironment.makeStore(schema: schema)
             let jobs = try #require(creating.batchEvaluations)
             #expect(try await jobs.listBatchEvaluations(limit: 1, after: nil).jobs.isEmpty)
             await creating.shutdown()
 
-            let existing = try await PostgresTestEnvironment.makeStore(schema: schema) { $0.createTables = false }
+            let existing = try PostgresTestEnvironment.makeStore(schema: schema) { $0.createTables = false }
             #expect(existing.batchEvaluations != nil)
             await existing.shutdown()
         }
@@ -122,7 +130,7 @@ struct PostgresAdapterTests {
 
     @Test func terminatedConnectionIsReplaced() async throws {
         try await PostgresTestEnvironment.withSchema { schema, admin in
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema) { $0.maxConnections = 1 }
+            let store = try PostgresTestEnvironment.makeStore(schema: schema) { $0.maxConnections = 1 }
             _ = try await store.createEvalRun(EvalRun(id: "a", evalType: .accuracy, createdAt: 1), in: "agno_eval_runs")
             _ = try await store.createEvalRun(EvalRun(id: "b", evalType: .accuracy, createdAt: 2), in: "agno_eval_runs")
 
@@ -147,7 +155,8 @@ struct PostgresAdapterTests {
 
     @Test func millionIDDeleteCountsExactly() async throws {
         try await PostgresTestEnvironment.withSchema { schema, admin in
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema)
+            let store = try PostgresTestEnvironment.makeStore(schema: schema)
+            _ = try await store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery())
             let table = "\(PostgresTestEnvironment.quote(schema)).agno_eval_runs"
             // 10,000 of the million ids exist, spread through the list, plus one row that must survive.
             try await admin.execute("""
@@ -179,7 +188,7 @@ struct PostgresAdapterTests {
             ]
             try await admin.execute("CREATE SCHEMA \(PostgresTestEnvironment.quote(schema))")
             try await admin.execute("CREATE TABLE \(PostgresTestEnvironment.quote(schema)).sentinel (id int)")
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema, tables: hostile)
+            let store = try PostgresTestEnvironment.makeStore(schema: schema, tables: hostile)
             for table in hostile {
                 _ = try await store.createEvalRun(EvalRun(id: "x", name: table, evalType: .accuracy, createdAt: 1), in: table)
                 #expect(try await store.evalRun(id: "x", in: table)?.name == table)
@@ -201,7 +210,7 @@ struct PostgresAdapterTests {
     @Test func schemaQualifiedTableNames() async throws {
         try await PostgresTestEnvironment.withSchema { schema, admin in
             let other = schema + "_other"
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema, tables: ["agno_eval_runs", "\(other).agno_eval_runs"])
+            let store = try PostgresTestEnvironment.makeStore(schema: schema, tables: ["agno_eval_runs", "\(other).agno_eval_runs"])
             _ = try await store.createEvalRun(EvalRun(id: "in-other", evalType: .accuracy, createdAt: 1), in: "\(other).agno_eval_runs")
             #expect(try await store.evalRun(id: "in-other", in: "agno_eval_runs") == nil)
             #expect(try await admin.value("SELECT count(*) FROM \(PostgresTestEnvironment.quote(other)).agno_eval_runs") == "1")
@@ -212,17 +221,18 @@ struct PostgresAdapterTests {
 
     @Test func waitingForAConnectionIsBounded() async throws {
         try await PostgresTestEnvironment.withSchema { schema, admin in
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema) {
+            let store = try PostgresTestEnvironment.makeStore(schema: schema) {
                 $0.maxConnections = 1
-                $0.poolTimeoutMilliseconds = 200
+                $0.poolTimeoutMilliseconds = 2_000
             }
-            // The only connection is busy for up to a minute.
+            // The only connection (opened first, within the pool timeout even on a busy machine) is busy for
+            // up to a minute.
+            try await store.ping()
             let pool = store.connectionPool
             let holder = Task {
-                try await pool.run(.idempotent) { connection in _ = try connection.execute("SELECT pg_sleep(60)") }
+                try await pool.run(.idempotent) { connection in _ = try await connection.execute("SELECT pg_sleep(60)") }
             }
-            while store.poolStatistics.inUse == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(store.poolStatistics == PoolStatistics(inUse: 1, idle: 0, waiting: 0))
+            await pool.waitUntil { $0 == PoolStatistics(inUse: 1, idle: 0, waiting: 0) }
 
             // A caller gives up after the pool timeout instead of waiting for it.
             let start = ContinuousClock.now
@@ -244,9 +254,9 @@ struct PostgresAdapterTests {
 
     @Test func statementTimeoutIsUnavailable() async throws {
         try await PostgresTestEnvironment.withSchema { schema, _ in
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema) { $0.statementTimeoutMilliseconds = 100 }
+            let store = try PostgresTestEnvironment.makeStore(schema: schema) { $0.statementTimeoutMilliseconds = 100 }
             do {
-                try await store.connectionPool.run(.idempotent) { connection in _ = try connection.execute("SELECT pg_sleep(2)") }
+                try await store.connectionPool.run(.idempotent) { connection in _ = try await connection.execute("SELECT pg_sleep(2)") }
                 Issue.record("pg_sleep(2) outlived a 100 ms statement timeout")
             } catch {
                 #expect((error as? PostgresError)?.sqlState == "57014")
@@ -259,7 +269,7 @@ struct PostgresAdapterTests {
 
     @Test func jsonTheColumnCannotHoldIsInvalid() async throws {
         try await PostgresTestEnvironment.withSchema { schema, _ in
-            let store = try await PostgresTestEnvironment.makeStore(schema: schema)
+            let store = try PostgresTestEnvironment.makeStore(schema: schema)
             await #expect { _ = try await store.createEvalRun(EvalRun(id: "nul", evalType: .accuracy, evalData: try JSONText(validating: #"{"text":"a\u0000b"}"#), createdAt: 1), in: "agno_eval_runs") } throws: { error in
                 guard let error = error as? StorageError, case .invalid(let message) = error else { return false }
                 return !message.contains("INSERT") && !message.contains("\\u0000")
@@ -284,7 +294,7 @@ struct PostgresAdapterTests {
     @Test func storeOpensAndReportsUnavailable() async throws {
         let url = "postgresql://postgres@127.0.0.1:\(try closedLoopbackPort())/postgres"
         // Opening does not throw.
-        let store = try await PostgresEvalRunStore(settings: PostgresStoreSettings(url: url, connectTimeoutSeconds: 2), tables: ["agno_eval_runs"])
+        let store = try PostgresEvalRunStore(settings: PostgresStoreSettings(url: url, connectTimeoutSeconds: 2), tables: ["agno_eval_runs"])
 
         func expectUnavailable(_ what: String, _ body: () async throws -> Void) async {
             do {

@@ -1,6 +1,7 @@
 import EvalGatewayCore
 import Foundation
 import PostgresAdapter
+import Synchronization
 
 /// Where the Postgres tests find their server: `EVALGW_TEST_POSTGRES_URL` (a libpq URI). Without it
 /// the tests that need a server are skipped, except on CI (`CI=true`), where a test fails instead.
@@ -33,10 +34,10 @@ enum PostgresTestEnvironment {
         schema: String,
         tables: [String] = ["agno_eval_runs"],
         configure: (inout PostgresStoreSettings) -> Void = { _ in }
-    ) async throws -> PostgresEvalRunStore {
+    ) throws -> PostgresEvalRunStore {
         var settings = PostgresStoreSettings(url: try requireURL(), schema: schema, applicationName: "evalgw-tests")
         configure(&settings)
-        return try await PostgresEvalRunStore(settings: settings, tables: tables)
+        return try PostgresEvalRunStore(settings: settings, tables: tables)
     }
 
     /// Runs `body` with a fresh schema name and an admin connection, then drops the schema (and
@@ -63,26 +64,35 @@ enum PostgresTestEnvironment {
 }
 
 /// A connection of the tests' own, for setup (Agno-made tables, outages) and checks behind the
-/// store's back. Runs on its own queue like the store's connections.
+/// store's back: the same nonblocking connection type the stores use, opened on first use.
 struct PostgresAdmin: Sendable {
-    private let worker: PostgresConnectionWorker
+    private let connection: Connection
+
+    /// Opens lazily, reopens after a failure.
+    private final class Connection: Sendable {
+        let parameters: PostgresConnectionParameters
+        let current = Mutex<PostgresConnection?>(nil)
+        init(parameters: PostgresConnectionParameters) { self.parameters = parameters }
+    }
 
     /// A connection to `url`, opened on first use; `database` overrides the URL's database.
     init(url: String, database: String? = nil) {
         let overrides = database.map { [("dbname", $0)] } ?? []
-        worker = PostgresConnectionWorker(
-            label: "evalgw.tests.admin",
-            parameters: PostgresConnectionParameters(url: url, overrides: [("client_encoding", "UTF8")] + overrides)
-        )
+        connection = Connection(parameters: PostgresConnectionParameters(url: url, overrides: [("client_encoding", "UTF8")] + overrides))
     }
 
     /// Runs one statement with bound parameters and returns its rows as text (`nil` for NULL).
     @discardableResult
     func execute(_ sql: String, _ parameters: [String?] = []) async throws -> [[String?]] {
-        try await worker.run(.idempotent) { connection in
-            let result = try connection.execute(sql, parameters)
-            return (0..<result.rowCount).map { row in (0..<result.columnCount).map { result.optionalString(row, $0) } }
+        let open: PostgresConnection
+        if let existing = connection.current.withLock({ $0 }), !existing.isBroken {
+            open = existing
+        } else {
+            open = try await PostgresConnection.connect(connection.parameters)
+            connection.current.withLock { $0 = open }
         }
+        let result = try await open.execute(sql, parameters)
+        return (0..<result.rowCount).map { row in (0..<result.columnCount).map { result.optionalString(row, $0) } }
     }
 
     /// The first column of the first row.
@@ -91,5 +101,7 @@ struct PostgresAdmin: Sendable {
     }
 
     /// Closes the connection.
-    func close() async { await worker.close() }
+    func close() async {
+        connection.current.withLock { $0 }?.close()
+    }
 }

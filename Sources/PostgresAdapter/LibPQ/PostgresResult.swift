@@ -3,7 +3,11 @@ import CLibPQ
 /// The rows (or the command status) of one statement: owns its `PGresult*` and clears it when released.
 ///
 /// Values are read in libpq's text format: text columns as their UTF-8 bytes, integers as decimal digits.
-package final class PostgresResult {
+///
+/// Sendable because libpq makes it so: a `PGresult` is read-only once made and independent of its
+/// connection ("PGresult objects are normally read-only after creation, and so can be passed around
+/// freely between threads"); the event loop thread makes it and hands it to the task that asked.
+package final class PostgresResult: @unchecked Sendable {
     private let handle: OpaquePointer
 
     /// Takes ownership of a successful result.

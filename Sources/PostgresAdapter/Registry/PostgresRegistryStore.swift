@@ -10,7 +10,7 @@ import Synchronization
 /// - Every write bumps the version row and stamps its entry in one transaction; the row lock on the
 ///   version serializes writers, so versions are assigned in commit order.
 /// - The same transaction sends `NOTIFY evalgw_registry` (delivered on commit): each gateway holds one
-///   connection that `LISTEN`s, on a thread of its own, and catches up at once. Gateways also poll the
+///   connection that `LISTEN`s (served by the Postgres event loop, no thread of its own), and catches up at once. Gateways also poll the
 ///   version, which covers a notification lost while their listening connection was down.
 /// - Tables are created on first use, under an advisory lock, so gateways starting together do not race.
 public final class PostgresRegistryStore: RegistryStore {
@@ -22,7 +22,7 @@ public final class PostgresRegistryStore: RegistryStore {
     private let schema: String
     private let tables: Tables
     private let logger: Logger
-    private let prepared = Atomic<Bool>(false)
+    private let prepared = PostgresSetup<Bool>()
     private let listener = Mutex<ListenerState>(ListenerState())
 
     private struct ListenerState {
@@ -30,6 +30,8 @@ public final class PostgresRegistryStore: RegistryStore {
         var nextID = 0
         var listening = false
         var stopped = false
+        /// The connection that listens now.
+        var connection: PostgresConnection?
     }
 
     struct Tables {
@@ -59,7 +61,8 @@ public final class PostgresRegistryStore: RegistryStore {
             label: "evalgw.registry",
             size: max(1, settings.maxConnections),
             parameters: settings.connectionParameters,
-            waitTimeoutMilliseconds: settings.poolTimeoutMilliseconds
+            waitTimeout: .milliseconds(settings.poolTimeoutMilliseconds),
+            idleTimeout: .seconds(settings.idleTimeoutSeconds)
         )
         self.logger = logger
     }
@@ -72,9 +75,9 @@ public final class PostgresRegistryStore: RegistryStore {
 
     public func changes(after version: Int64) async throws -> RegistryChanges {
         try await run(.idempotent) { [tables] connection in
-            try connection.inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-                let current = try connection.executePrepared("SELECT version FROM \(tables.version) WHERE id = 1", []).int64(0, 0)
-                let rows = try connection.executePrepared(
+            try await connection.inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+                let current = try await connection.executePrepared("SELECT version FROM \(tables.version) WHERE id = 1", []).int64(0, 0)
+                let rows = try await connection.executePrepared(
                     "SELECT \(Column.list) FROM \(tables.entries) WHERE version > $1::bigint AND ($1::bigint > 0 OR NOT removed) ORDER BY version",
                     [String(version)]
                 )
@@ -86,24 +89,24 @@ public final class PostgresRegistryStore: RegistryStore {
 
     public func currentVersion() async throws -> Int64 {
         try await run(.idempotent) { [tables] connection in
-            try connection.executePrepared("SELECT version FROM \(tables.version) WHERE id = 1", []).int64(0, 0)
+            try await connection.executePrepared("SELECT version FROM \(tables.version) WHERE id = 1", []).int64(0, 0)
         }
     }
 
     public func put(_ entry: RegistryEntry) async throws -> RegistryWrite {
         try await run(.write) { [tables, schema] connection in
-            try connection.inTransaction { () throws -> RegistryWrite in
-                let version = try connection.executePrepared(
+            try await connection.inTransaction { () async throws -> RegistryWrite in
+                let version = try await connection.executePrepared(
                     "UPDATE \(tables.version) SET version = version + 1 WHERE id = 1 RETURNING version", []
                 ).int64(0, 0)
                 if let digest = entry.secretDigest {
-                    let holders = try connection.executePrepared(
+                    let holders = try await connection.executePrepared(
                         "SELECT 1 FROM \(tables.entries) WHERE secret_sha256 = $1 AND NOT removed AND NOT (kind = $2 AND name = $3)",
                         [Self.hex(digest), entry.kind.rawValue, entry.name]
                     )
                     if holders.rowCount > 0 { throw StorageError.conflict("This token secret is already used by another token") }
                 }
-                let existing = try connection.executePrepared(
+                let existing = try await connection.executePrepared(
                     "SELECT created_at, removed FROM \(tables.entries) WHERE kind = $1 AND name = $2",
                     [entry.kind.rawValue, entry.name]
                 )
@@ -112,7 +115,7 @@ public final class PostgresRegistryStore: RegistryStore {
                 stored.version = version
                 stored.isRemoved = false
                 if !created { stored.createdAt = existing.int64(0, 0) }
-                try connection.executePrepared("""
+                try await connection.executePrepared("""
                     INSERT INTO \(tables.entries) (\(Column.list)) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint, false)
                     ON CONFLICT (kind, name) DO UPDATE SET definition = excluded.definition, secret_sha256 = excluded.secret_sha256,
                         created_at = excluded.created_at, updated_at = excluded.updated_at, version = excluded.version, removed = false
@@ -120,7 +123,7 @@ public final class PostgresRegistryStore: RegistryStore {
                         stored.kind.rawValue, stored.name, stored.definition, stored.secretDigest.map(Self.hex),
                         String(stored.createdAt), String(stored.updatedAt), String(version),
                     ])
-                try Self.notify(connection, schema: schema, .changed(version: version))
+                try await Self.notify(connection, schema: schema, .changed(version: version))
                 return RegistryWrite(created: created, entry: stored)
             }
         }
@@ -136,16 +139,16 @@ public final class PostgresRegistryStore: RegistryStore {
 
     private func removeExisting(_ kind: RegistryEntry.Kind, name: String, at timestamp: Int64) async throws -> Bool {
         try await run(.write) { [tables, schema] connection in
-            try connection.inTransaction { () throws -> Bool in
-                let version = try connection.executePrepared(
+            try await connection.inTransaction { () async throws -> Bool in
+                let version = try await connection.executePrepared(
                     "UPDATE \(tables.version) SET version = version + 1 WHERE id = 1 RETURNING version", []
                 ).int64(0, 0)
-                let removed = try connection.executePrepared(
+                let removed = try await connection.executePrepared(
                     "UPDATE \(tables.entries) SET removed = true, secret_sha256 = NULL, updated_at = $3::bigint, version = $4::bigint WHERE kind = $1 AND name = $2 AND NOT removed",
                     [kind.rawValue, name, String(timestamp), String(version)]
                 ).affectedRows
                 guard removed > 0 else { throw NothingRemoved() }
-                try Self.notify(connection, schema: schema, .changed(version: version))
+                try await Self.notify(connection, schema: schema, .changed(version: version))
                 return true
             }
         }
@@ -158,7 +161,7 @@ public final class PostgresRegistryStore: RegistryStore {
         var generator = SystemRandomNumberGenerator()
         let candidate = Self.hex((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
         let key = try await run(.write) { [tables] connection in
-            try connection.executePrepared(
+            try await connection.executePrepared(
                 "INSERT INTO \(tables.keys) (name, key) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET key = \(tables.keys).key RETURNING key",
                 [name, candidate]
             ).string(0, 0)
@@ -170,7 +173,7 @@ public final class PostgresRegistryStore: RegistryStore {
     /// asking at once see each other, so exactly one gets a free or expired lease.
     public func acquireLease(_ name: String, owner: String, until expiresAt: Int64, now: Int64) async throws -> Bool {
         try await run(.write) { [tables] connection in
-            try connection.executePrepared("""
+            try await connection.executePrepared("""
                 INSERT INTO \(tables.leases) (name, owner, expires_at) VALUES ($1, $2, $3::bigint)
                 ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
                 WHERE \(tables.leases).owner = excluded.owner OR \(tables.leases).expires_at <= $4::bigint
@@ -198,55 +201,66 @@ public final class PostgresRegistryStore: RegistryStore {
 
     public func publish(_ notification: RegistryNotification) async {
         do {
-            try await run(.write) { [schema] connection in try Self.notify(connection, schema: schema, notification) }
+            try await run(.write) { [schema] connection in try await Self.notify(connection, schema: schema, notification) }
         } catch {
             logger.debug("cannot notify the fleet", metadata: ["error": .string("\(error)")])
         }
     }
 
     public func close() async {
-        let continuations = listener.withLock { state in
+        let (continuations, connection) = listener.withLock { state in
             state.stopped = true
             defer { state.continuations.removeAll() }
-            return Array(state.continuations.values)
+            return (Array(state.continuations.values), state.connection)
         }
+        connection?.close()
         for continuation in continuations { continuation.finish() }
         await pool.close()
     }
 
     // MARK: - Listening
 
-    /// Runs the `LISTEN` loop on a thread of its own: a blocking `poll` on one connection, reconnecting
-    /// after a failure. Ends within half a second of ``close()``.
+    /// Runs the `LISTEN` loop as a task: one connection of its own, served by the process's Postgres
+    /// event loop like every other (no thread waits on it), reopened a second after a failure. Ends when
+    /// ``close()`` closes that connection.
     private func startListening() {
-        Thread.detachNewThread { [weak self] in
-            Thread.current.name = "evalgw.registry.listen"
-            self?.listen()
+        Task.detached { [weak self] in
+            while let self, await self.listenOnce() {
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
     }
 
-    private func listen() {
-        var connection: PostgresConnection?
-        while !listener.withLock({ $0.stopped }) {
-            do {
-                if connection == nil {
-                    let opened = try PostgresConnection(parameters: parameters)
-                    try opened.execute("LISTEN \(Self.channel)")
-                    connection = opened
-                }
-                for notification in try connection!.waitForNotifications(timeoutMilliseconds: 500) {
-                    guard let separator = notification.payload.firstIndex(of: "|"),
-                          notification.payload[..<separator] == schema,
-                          let parsed = RegistryNotification(payload: String(notification.payload[notification.payload.index(after: separator)...]))
-                    else { continue }
-                    deliver(parsed)
-                }
-            } catch {
-                connection = nil
-                logger.debug("registry listener reconnecting", metadata: ["error": .string("\(error)")])
-                Thread.sleep(forTimeInterval: 1)
+    /// Listens on one connection until it fails or the store closes; returns whether to listen again.
+    private func listenOnce() async -> Bool {
+        do {
+            let connection = try await PostgresConnection.connect(parameters)
+            let keep = listener.withLock { state -> Bool in
+                guard !state.stopped else { return false }
+                state.connection = connection
+                return true
             }
+            guard keep else {
+                connection.close()
+                return false
+            }
+            defer {
+                listener.withLock { $0.connection = nil }
+                connection.close()
+            }
+            let notifications = connection.notifications()
+            try await connection.execute("LISTEN \(Self.channel)")
+            for try await notification in notifications {
+                guard let separator = notification.payload.firstIndex(of: "|"),
+                      notification.payload[..<separator] == schema,
+                      let parsed = RegistryNotification(payload: String(notification.payload[notification.payload.index(after: separator)...]))
+                else { continue }
+                deliver(parsed)
+            }
+        } catch {
+            logger.debug("registry listener reconnecting", metadata: ["error": .string("\(error)")])
         }
+        return !listener.withLock { $0.stopped }
     }
 
     private func deliver(_ notification: RegistryNotification) {
@@ -255,31 +269,33 @@ public final class PostgresRegistryStore: RegistryStore {
 
     // MARK: - Helpers
 
-    private static func notify(_ connection: PostgresConnection, schema: String, _ notification: RegistryNotification) throws {
-        try connection.executePrepared("SELECT pg_notify($1, $2)", [channel, "\(schema)|\(notification.payload)"])
+    private static func notify(_ connection: PostgresConnection, schema: String, _ notification: RegistryNotification) async throws {
+        try await connection.executePrepared("SELECT pg_notify($1, $2)", [channel, "\(schema)|\(notification.payload)"])
     }
 
-    private func run<T: Sendable>(_ policy: PostgresRetryPolicy, _ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    private func run<T: Sendable>(_ policy: PostgresRetryPolicy, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await pool.run(policy) { [self] connection in
-                try prepareTables(on: connection)
-                return try body(connection)
+            _ = try await prepared.value { [self] in
+                try await pool.run(.idempotent) { connection in try await prepareTables(on: connection) }
+                return true
             }
+            return try await pool.run(policy) { connection in try await body(connection) }
         } catch let error as NothingRemoved {
             throw error
         } catch let error as StorageError {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             throw PostgresEvalRunStore.storageError(error)
         }
     }
 
-    private func prepareTables(on connection: PostgresConnection) throws {
-        guard !prepared.load(ordering: .acquiring) else { return }
-        try connection.inTransaction {
-            try connection.execute("SELECT pg_advisory_xact_lock(hashtext('evalgw_registry:' || $1))", [schema])
-            try connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(schema))")
-            try connection.execute("""
+    private func prepareTables(on connection: PostgresConnection) async throws {
+        try await connection.inTransaction {
+            try await connection.execute("SELECT pg_advisory_xact_lock(hashtext('evalgw_registry:' || $1))", [schema])
+            try await connection.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresIdentifier.quote(schema))")
+            try await connection.execute("""
                 CREATE TABLE IF NOT EXISTS \(tables.entries) (
                     kind text NOT NULL,
                     name text COLLATE "C" NOT NULL,
@@ -292,18 +308,17 @@ public final class PostgresRegistryStore: RegistryStore {
                     PRIMARY KEY (kind, name)
                 )
                 """)
-            try connection.execute("CREATE INDEX IF NOT EXISTS evalgw_registry_entries_version ON \(tables.entries) (version)")
-            try connection.execute(
+            try await connection.execute("CREATE INDEX IF NOT EXISTS evalgw_registry_entries_version ON \(tables.entries) (version)")
+            try await connection.execute(
                 "CREATE UNIQUE INDEX IF NOT EXISTS evalgw_registry_entries_secret ON \(tables.entries) (secret_sha256) WHERE NOT removed AND secret_sha256 IS NOT NULL"
             )
-            try connection.execute("CREATE TABLE IF NOT EXISTS \(tables.version) (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)")
-            try connection.execute("INSERT INTO \(tables.version) (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING")
-            try connection.execute("CREATE TABLE IF NOT EXISTS \(tables.keys) (name text PRIMARY KEY, key text NOT NULL)")
-            try connection.execute(
+            try await connection.execute("CREATE TABLE IF NOT EXISTS \(tables.version) (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL)")
+            try await connection.execute("INSERT INTO \(tables.version) (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING")
+            try await connection.execute("CREATE TABLE IF NOT EXISTS \(tables.keys) (name text PRIMARY KEY, key text NOT NULL)")
+            try await connection.execute(
                 "CREATE TABLE IF NOT EXISTS \(tables.leases) (name text COLLATE \"C\" PRIMARY KEY, owner text NOT NULL, expires_at bigint NOT NULL)"
             )
         }
-        prepared.store(true, ordering: .releasing)
     }
 
     private static func entry(_ rows: PostgresResult, _ row: Int) -> RegistryEntry {
