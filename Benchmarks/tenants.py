@@ -278,7 +278,7 @@ def main():
         gateway.stop()
         if arguments.postgres_url and arguments.postgres_tenants:
             drops = ";".join(f"DROP SCHEMA IF EXISTS {schema_prefix}_{index} CASCADE" for index in range(arguments.postgres_tenants))
-            subprocess.run(["psql", arguments.postgres_url, "-q", "-c", drops], check=False)
+            subprocess.run(["psql", arguments.postgres_url, "-q"], input=drops, text=True, check=False)
         if not arguments.keep:
             shutil.rmtree(directory, ignore_errors=True)
 
