@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Who is deleting, for the audit records of one request or one retention sweep: the principal, the
 /// request id, whether records keep the ids, and the wall clock that stamps them.
 public struct AuditContext: Sendable {
@@ -44,9 +46,13 @@ public struct AuditContext: Sendable {
     }
 }
 
-/// Audit record ids: 48 bits of epoch milliseconds then 80 random bits, as a UUID string (the layout of
-/// a version 7 UUID), so that ids sort by time.
+/// Audit record ids: 48 bits of epoch milliseconds, a 12-bit counter, then random bits, as a UUID string
+/// (the layout of a version 7 UUID with RFC 9562's counter method), so that ids sort by time — and the
+/// records one gateway makes within the same millisecond sort in the order they were made.
 public enum AuditRecordID {
+    /// The millisecond of the last id made, and the counter within it.
+    private static let last = Mutex<(at: Int64, counter: UInt16)>((0, 0))
+
     /// A new id for a record made at `at` (epoch milliseconds).
     public static func make(at: Int64) -> String {
         var generator = SystemRandomNumberGenerator()
@@ -54,7 +60,16 @@ public enum AuditRecordID {
         let time = UInt64(max(0, at))
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: time >> (40 - 8 * UInt64(index))) }
         for index in 6..<16 { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        bytes[6] = 0x70 | (bytes[6] & 0x0F)
+        let counter = last.withLock { last -> UInt16 in
+            if at == last.at {
+                last.counter = min(last.counter + 1, 0x0FFF)
+            } else if at > last.at {
+                last = (at, 0)
+            }
+            return at == last.at ? last.counter : 0
+        }
+        bytes[6] = 0x70 | UInt8(counter >> 8)
+        bytes[7] = UInt8(truncatingIfNeeded: counter)
         bytes[8] = 0x80 | (bytes[8] & 0x3F)
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
