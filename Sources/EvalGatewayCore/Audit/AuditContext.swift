@@ -46,12 +46,13 @@ public struct AuditContext: Sendable {
     }
 }
 
-/// Audit record ids: 48 bits of epoch milliseconds, a 12-bit counter, then random bits, as a UUID string
-/// (the layout of a version 7 UUID with RFC 9562's counter method), so that ids sort by time — and the
-/// records one gateway makes within the same millisecond sort in the order they were made.
+/// Audit record ids: 48 bits of epoch milliseconds, a 26-bit sequence, then 48 random bits, as a UUID
+/// string (the layout of a version 7 UUID, with RFC 9562's counter in place of the first random bits), so
+/// that ids sort by time — and the records one gateway makes within the same millisecond sort in the
+/// order they were made. The random bits keep two gateways' ids apart.
 public enum AuditRecordID {
-    /// The millisecond of the last id made, and the counter within it.
-    private static let last = Mutex<(at: Int64, counter: UInt16)>((0, 0))
+    /// The sequence, one step per id made by this process (it wraps after 2^26 ids).
+    private static let sequence = Atomic<UInt32>(0)
 
     /// A new id for a record made at `at` (epoch milliseconds).
     public static func make(at: Int64) -> String {
@@ -59,18 +60,12 @@ public enum AuditRecordID {
         var bytes = [UInt8](repeating: 0, count: 16)
         let time = UInt64(max(0, at))
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: time >> (40 - 8 * UInt64(index))) }
-        for index in 6..<16 { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        let counter = last.withLock { last -> UInt16 in
-            if at == last.at {
-                last.counter = min(last.counter + 1, 0x0FFF)
-            } else if at > last.at {
-                last = (at, 0)
-            }
-            return at == last.at ? last.counter : 0
-        }
-        bytes[6] = 0x70 | UInt8(counter >> 8)
-        bytes[7] = UInt8(truncatingIfNeeded: counter)
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        let step = sequence.wrappingAdd(1, ordering: .relaxed).newValue & 0x03FF_FFFF
+        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: step >> 22)
+        bytes[7] = UInt8(truncatingIfNeeded: step >> 14)
+        bytes[8] = 0x80 | UInt8(truncatingIfNeeded: step >> 8) & 0x3F
+        bytes[9] = UInt8(truncatingIfNeeded: step)
+        for index in 10..<16 { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         for (index, byte) in bytes.enumerated() {
