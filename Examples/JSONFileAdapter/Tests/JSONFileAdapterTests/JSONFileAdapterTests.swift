@@ -26,7 +26,7 @@ func temporaryDirectory() -> String {
     @Test func eachTableIsAFileThatAReopenedStoreReads() async throws {
         let directory = temporaryDirectory()
         let store = try JSONFileStore(directory: directory, tables: ["runs", "other"])
-        _ = try await store.createEvalRun(EvalRun(id: "r1", name: "first", evalType: .accuracy, evalData: .object(["score": .integer(3)]), createdAt: 1), in: "runs")
+        _ = try await store.createEvalRun(EvalRun(id: "r1", name: "first", evalType: .accuracy, evalData: JSONText(.object(["score": .integer(3)])), createdAt: 1), in: "runs")
         _ = try await store.createEvalRun(EvalRun(id: "r2", evalType: .performance, createdAt: 2), in: "runs")
         _ = try await store.deleteEvalRuns(ids: ["r2"], in: "runs", returningRemovedIDs: false, audit: .forTests())
 
