@@ -244,22 +244,22 @@ def main():
             try:
                 one, two = Client(first.port), Client(second.port)
                 puts_seen, revokes_seen = [], []
-                for round in range(arguments.fleet_rounds):
-                    status, _ = one.request("PUT", f"/admin/databases/fleet-{round}", {"adapter": "memory"})
+                for lap in range(arguments.fleet_rounds):
+                    status, _ = one.request("PUT", f"/admin/databases/fleet-{lap}", {"adapter": "memory"})
                     check(status == 201, "fleet PUT")
                     started = time.perf_counter()
-                    while two.request("GET", f"/eval-runs?db_id=fleet-{round}")[0] != 200:
+                    while two.request("GET", f"/eval-runs?db_id=fleet-{lap}")[0] != 200:
                         check(time.perf_counter() - started < 30, "propagation within 30 s")
                         time.sleep(0.002)
                     puts_seen.append(time.perf_counter() - started)
-                    status, payload = one.request("PUT", f"/admin/tokens/fleet-{round}", {"scopes": ["evals:read"]})
+                    status, payload = one.request("PUT", f"/admin/tokens/fleet-{lap}", {"scopes": ["evals:read"]})
                     secret = json.loads(payload)["token"]
                     reader = Client(second.port, token=secret)
-                    while reader.request("GET", f"/eval-runs?db_id=fleet-{round}")[0] != 200:
+                    while reader.request("GET", f"/eval-runs?db_id=fleet-{lap}")[0] != 200:
                         time.sleep(0.002)
-                    one.request("DELETE", f"/admin/tokens/fleet-{round}")
+                    one.request("DELETE", f"/admin/tokens/fleet-{lap}")
                     started = time.perf_counter()
-                    while reader.request("GET", f"/eval-runs?db_id=fleet-{round}")[0] != 401:
+                    while reader.request("GET", f"/eval-runs?db_id=fleet-{lap}")[0] != 401:
                         check(time.perf_counter() - started < 30, "revocation within 30 s")
                         time.sleep(0.002)
                     revokes_seen.append(time.perf_counter() - started)
@@ -278,7 +278,7 @@ def main():
         gateway.stop()
         if arguments.postgres_url and arguments.postgres_tenants:
             drops = ";".join(f"DROP SCHEMA IF EXISTS {schema_prefix}_{index} CASCADE" for index in range(arguments.postgres_tenants))
-            subprocess.run(["psql", arguments.postgres_url, "-q", "-c", drops], check=False)
+            subprocess.run(["psql", arguments.postgres_url, "-q"], input=drops, text=True, check=False)
         if not arguments.keep:
             shutil.rmtree(directory, ignore_errors=True)
 

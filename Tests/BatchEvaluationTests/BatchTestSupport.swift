@@ -62,7 +62,11 @@ enum PostgresTestServer {
     /// A store over `tables` in `schema` (created on first use).
     static func store(schema: String, tables: [String]) async throws -> PostgresEvalRunStore {
         guard let url else { throw StorageError.invalid("EVALGW_TEST_POSTGRES_URL is not set: the Postgres cases need a server") }
-        return try PostgresEvalRunStore(settings: PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw-batch-tests"), tables: tables)
+        // The race tests put hundreds of operations on one pool of 8 while the rest of the suite runs:
+        // they check what happens, not how fast, so a wait for a connection is not cut at 5 s.
+        return try PostgresEvalRunStore(
+            settings: PostgresStoreSettings(url: url, schema: schema, poolTimeoutMilliseconds: 60_000, applicationName: "evalgw-batch-tests"), tables: tables
+        )
     }
 }
 

@@ -27,4 +27,13 @@ import Testing
         #expect(early.count == 36 && early.utf8.lexicographicallyPrecedes(late.utf8))
         #expect(early.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12])
     }
+
+    /// Records made within one millisecond (a delete and the next one, answered at once) keep the order
+    /// they were made in: `GET /admin/audit` lists them newest first.
+    @Test func recordIDsWithinOneMillisecondSortInTheOrderMade() {
+        let at = Timestamp.nowMilliseconds() + 10_000
+        let ids = (0..<100).map { _ in AuditRecordID.make(at: at) }
+        #expect(ids == ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(Set(ids).count == 100)
+    }
 }

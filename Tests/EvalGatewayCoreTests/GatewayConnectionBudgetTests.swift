@@ -64,4 +64,25 @@ import Testing
         await poolA.shutdown()
         await poolB.shutdown()
     }
+
+    /// A request refused a connection at the limit does not wait for its own pool's timeout when room
+    /// comes back elsewhere: a connection closing anywhere lets it open one.
+    @Test func aRefusedPoolOpensOnceAConnectionCloses() async throws {
+        let clock = ManualClock()
+        let budget = GatewayConnectionBudget(limit: 1)
+        let (a, b) = (Backend(), Backend())
+        let (poolA, poolB) = (Self.pool(a, clock: clock, budget: budget), Self.pool(b, clock: clock, budget: budget))
+        let held = try await poolA.lease()
+        let waiting = Task { try await poolB.lease() }
+        await poolB.waitUntil { $0.waiting == 1 }
+        #expect(b.opened.load(ordering: .relaxed) == 0)
+        // A's connection breaks and closes: its reservation comes back, and B's waiting request gets it.
+        poolA.release(held, reusable: false)
+        let lease = try await waiting.value
+        #expect(lease.isFresh && b.opened.load(ordering: .relaxed) == 1)
+        #expect(budget.reserved == 1)
+        poolB.release(lease, reusable: true)
+        await poolA.shutdown()
+        await poolB.shutdown()
+    }
 }

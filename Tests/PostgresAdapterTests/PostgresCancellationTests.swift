@@ -96,6 +96,8 @@ struct PostgresCancellationTests {
             async let first = store.listEvalRuns(in: "agno_eval_runs", matching: EvalRunQuery())
             async let second = store.evalRun(id: "x", in: "agno_eval_runs")
             _ = try await (first, second)
+            // A connection opened for the second request may still be coming up after the first served it.
+            await store.connectionPool.waitUntil { $0.inUse == 0 && $0.waiting == 0 }
             let open = store.poolStatistics
             #expect(open.inUse == 0 && open.idle >= 1 && open.waiting == 0)
             #expect(try await sessions() == String(open.idle))

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Who is deleting, for the audit records of one request or one retention sweep: the principal, the
 /// request id, whether records keep the ids, and the wall clock that stamps them.
 public struct AuditContext: Sendable {
@@ -44,18 +46,26 @@ public struct AuditContext: Sendable {
     }
 }
 
-/// Audit record ids: 48 bits of epoch milliseconds then 80 random bits, as a UUID string (the layout of
-/// a version 7 UUID), so that ids sort by time.
+/// Audit record ids: 48 bits of epoch milliseconds, a 26-bit sequence, then 48 random bits, as a UUID
+/// string (the layout of a version 7 UUID, with RFC 9562's counter in place of the first random bits), so
+/// that ids sort by time — and the records one gateway makes within the same millisecond sort in the
+/// order they were made. The random bits keep two gateways' ids apart.
 public enum AuditRecordID {
+    /// The sequence, one step per id made by this process (it wraps after 2^26 ids).
+    private static let sequence = Atomic<UInt32>(0)
+
     /// A new id for a record made at `at` (epoch milliseconds).
     public static func make(at: Int64) -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = [UInt8](repeating: 0, count: 16)
         let time = UInt64(max(0, at))
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: time >> (40 - 8 * UInt64(index))) }
-        for index in 6..<16 { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
-        bytes[6] = 0x70 | (bytes[6] & 0x0F)
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        let step = sequence.wrappingAdd(1, ordering: .relaxed).newValue & 0x03FF_FFFF
+        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: step >> 22)
+        bytes[7] = UInt8(truncatingIfNeeded: step >> 14)
+        bytes[8] = 0x80 | UInt8(truncatingIfNeeded: step >> 8) & 0x3F
+        bytes[9] = UInt8(truncatingIfNeeded: step)
+        for index in 10..<16 { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         for (index, byte) in bytes.enumerated() {

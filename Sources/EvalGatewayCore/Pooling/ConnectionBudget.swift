@@ -9,10 +9,14 @@ public protocol ConnectionBudget: Sendable {
     func release()
     /// Tells the budget about a pool whose idle connections it may close when the limit is reached.
     func register(_ pool: any IdleConnectionReclaiming)
+    /// Asks the budget to call `pool`'s ``IdleConnectionReclaiming/budgetHasRoom()`` once a reservation is
+    /// given back, after ``reserve()`` refused it.
+    func notifyWhenRoom(_ pool: any IdleConnectionReclaiming)
 }
 
 extension ConnectionBudget {
     public func register(_ pool: any IdleConnectionReclaiming) {}
+    public func notifyWhenRoom(_ pool: any IdleConnectionReclaiming) {}
 }
 
 /// A pool whose idle connections a gateway-wide budget may close.
@@ -22,6 +26,8 @@ public protocol IdleConnectionReclaiming: AnyObject, Sendable {
     /// Closes its longest-idle connection (its reservation is given back once closed); `false` when none
     /// was idle.
     func reclaimIdleConnection() -> Bool
+    /// The budget has room again after refusing this pool: it opens a connection for a waiting request.
+    func budgetHasRoom()
 }
 
 /// No limit beyond each pool's own size.

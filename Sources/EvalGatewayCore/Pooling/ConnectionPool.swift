@@ -268,6 +268,7 @@ package final class ConnectionPool<Connection: Sendable>: Sendable {
     private func open(_ connection: Int) {
         guard budget.reserve() else {
             let effects = state.withLock { state in collect(state.machine.connectionRefusedByBudget(connection), in: &state) }
+            budget.notifyWhenRoom(self)
             perform(effects)
             return
         }
@@ -348,5 +349,11 @@ extension ConnectionPool: IdleConnectionReclaiming {
         let reclaimed = !effects.close.isEmpty
         perform(effects)
         return reclaimed
+    }
+
+    /// Opens a connection for the requests still waiting after the budget refused one.
+    package func budgetHasRoom() {
+        let effects = state.withLock { state in collect(state.machine.retryOpening(), in: &state) }
+        perform(effects)
     }
 }

@@ -168,6 +168,14 @@ package struct ConnectionPoolStateMachine<Instant: InstantProtocol>: Sendable wh
         return actions
     }
 
+    /// The connection budget has room again after refusing a connection: one is opened if requests are
+    /// still waiting for more connections than are being opened.
+    package mutating func retryOpening() -> Actions {
+        var actions = Actions()
+        if !isShutDown, waitingCount > openingCount, slots.count < maxConnections { actions.open = startOpening() }
+        return actions
+    }
+
     /// A request gives its connection back; `reusable: false` when it is broken.
     package mutating func release(_ connection: ConnectionID, reusable: Bool, now: Instant) -> Actions {
         var actions = Actions()

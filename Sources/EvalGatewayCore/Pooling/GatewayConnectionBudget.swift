@@ -7,7 +7,8 @@ import Synchronization
 /// connection idle the longest in any pool is closed to make room — the least recently used tenant gives
 /// way to the one with work — and the answer is yes (the count runs over by the closes in flight, for the
 /// moment they take). With nothing idle anywhere the answer is no: the pool's requests wait for one of its
-/// own connections, or time out as unavailable.
+/// own connections, or for a connection anywhere to close (the refused pools are told, in turn), or time
+/// out as unavailable.
 public final class GatewayConnectionBudget: ConnectionBudget {
     /// The most connections open at once.
     public let limit: Int
@@ -17,6 +18,8 @@ public final class GatewayConnectionBudget: ConnectionBudget {
         var reserved = 0
         var pools: [ObjectIdentifier: WeakPool] = [:]
         var registrations = 0
+        /// Pools refused a connection, told in turn as reservations come back.
+        var refused: [WeakPool] = []
     }
 
     private struct WeakPool {
@@ -41,15 +44,30 @@ public final class GatewayConnectionBudget: ConnectionBudget {
             return state.pools.values.compactMap(\.pool)
         }
         guard let candidates else { return true }
-        // The least recently used idle connection anywhere gives way.
-        let oldest = candidates.compactMap { pool in pool.longestIdle.map { (pool, $0) } }.max { $0.1 < $1.1 }
-        guard let (pool, _) = oldest, pool.reclaimIdleConnection() else { return false }
+        // The least recently used idle connection anywhere gives way; when another caller has just
+        // taken that one, the next longest idle does.
+        let idle = candidates.compactMap { pool in pool.longestIdle.map { (pool, $0) } }.sorted { $0.1 > $1.1 }
+        guard idle.contains(where: { pool, _ in pool.reclaimIdleConnection() }) else { return false }
         state.withLock { $0.reserved += 1 }
         return true
     }
 
     public func release() {
-        state.withLock { $0.reserved -= 1 }
+        let waiting = state.withLock { state -> (any IdleConnectionReclaiming)? in
+            state.reserved -= 1
+            while !state.refused.isEmpty {
+                if let pool = state.refused.removeFirst().pool { return pool }
+            }
+            return nil
+        }
+        waiting?.budgetHasRoom()
+    }
+
+    public func notifyWhenRoom(_ pool: any IdleConnectionReclaiming) {
+        state.withLock { state in
+            guard !state.refused.contains(where: { $0.pool === pool }) else { return }
+            state.refused.append(WeakPool(pool: pool))
+        }
     }
 
     public func register(_ pool: any IdleConnectionReclaiming) {

@@ -93,6 +93,9 @@ public actor TenantRegistry {
             version = max(version, changes.version)
             setStale(false)
             return true
+        } catch let error where error is CancellationError || Task.isCancelled {
+            // The gateway is stopping: not an outage.
+            return false
         } catch {
             if !isStale {
                 logger.warning("registry store unreachable; serving the last known registry", metadata: ["error": .string("\(StorageError(error))")])
@@ -136,6 +139,8 @@ public actor TenantRegistry {
         do {
             let current = try await store.currentVersion()
             if current != version || isStale { await sync() }
+        } catch let error where error is CancellationError || Task.isCancelled {
+            return
         } catch {
             if !isStale {
                 logger.warning("registry store unreachable; serving the last known registry", metadata: ["error": .string("\(StorageError(error))")])
