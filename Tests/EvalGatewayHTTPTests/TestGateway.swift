@@ -32,7 +32,8 @@ struct TestGateway {
     ) async throws -> TestGateway {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("evalgw-http-\(UUID().uuidString).sqlite").path
         let tables = ["agno_eval_runs"] + extraTables
-        let local = SQLiteEvalRunStore(path: path, tables: tables)
+        // Under the full suite a connection can take seconds to come up: tests check outcomes, not waits.
+        let local = SQLiteEvalRunStore(settings: SQLiteStoreSettings(path: path, poolTimeoutMilliseconds: 60_000), tables: tables)
         if only?.contains("local") ?? true {
             // The file and its tables exist before the test starts (an SQLite store opens on first use), so
             // that a test's first request does not also pay for creating them.

@@ -24,7 +24,9 @@ import Testing
 
         let simulateOutage = database.map { Self.outage(of: $0, admin: admin) }
         let target = ConformanceTarget(name: "postgres", capabilities: [.persistence], simulateOutage: simulateOutage) { tables in
-            var settings = PostgresStoreSettings(url: url, schema: schema, applicationName: "evalgw-conformance")
+            // The race checks put hundreds of operations on the pool of 8 while the rest of the suite runs:
+            // they check outcomes, so a wait for a connection is not cut at the default 5 s.
+            var settings = PostgresStoreSettings(url: url, schema: schema, poolTimeoutMilliseconds: 60_000, applicationName: "evalgw-conformance")
             if let database { settings.connectionOverrides["dbname"] = database }
             return try PostgresEvalRunStore(settings: settings, tables: tables)
         }
