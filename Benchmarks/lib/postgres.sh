@@ -130,7 +130,9 @@ postgres_suite() {
     }
     write_config "$WORK/pg.yaml" "$WORK/pg-unused.sqlite" postgres
     start_gateway "$WORK/pg.yaml" "$WORK/pg-create.log" || { cat "$WORK/pg-create.log" >&2; die "gateway did not start"; }
-    stop_gateway   # it has created schema ai and the table (create_tables: true)
+    # A store connects on its first request: that one creates schema ai and the table (create_tables: true).
+    curl -s -o /dev/null "$BASE_URL/eval-runs?db_id=pg&limit=1" || true
+    stop_gateway
     pg_psql -c 'SELECT 1 FROM ai.agno_eval_runs LIMIT 1' >/dev/null || die "the gateway did not create ai.agno_eval_runs"
 
     local b B P label L lverdict l_ids g_ids after ps pl

@@ -12,10 +12,36 @@ final class PostgresAuditTrail: Sendable {
     private let createTables: Bool
     private let isPrepared = Mutex(false)
 
-    /// The columns, in the order of ``values(of:deleted:)`` and of a read row.
-    static let columns = "id, at, principal, request_id, db_id, table_name, kind, ids_count, ids_sha256, filter, deleted, ids"
-    /// The columns as read (JSON as text).
-    static let selectColumns = "id, at, principal, request_id, db_id, table_name, kind, ids_count, ids_sha256, filter::text, deleted, ids::text"
+    /// The columns, in the order of ``allValues(of:)`` and of a read row.
+    enum Column: Int, PostgresColumns {
+        case id, at, principal, requestID, databaseID, table, kind, idsCount, idsSHA256, filter, deleted, ids
+
+        var name: String {
+            switch self {
+            case .id: "id"
+            case .at: "at"
+            case .principal: "principal"
+            case .requestID: "request_id"
+            case .databaseID: "db_id"
+            case .table: "table_name"
+            case .kind: "kind"
+            case .idsCount: "ids_count"
+            case .idsSHA256: "ids_sha256"
+            case .filter: "filter"
+            case .deleted: "deleted"
+            case .ids: "ids"
+            }
+        }
+
+        var selected: String {
+            switch self {
+            case .filter, .ids: "\(name)::text"
+            default: name
+            }
+        }
+    }
+
+    static let columns = Column.nameList
 
     init(schema: String, createTables: Bool) {
         self.schema = schema
@@ -114,32 +140,34 @@ final class PostgresAuditTrail: Sendable {
         let offset = parameters.count
         let result = try await connection.executePrepared("""
             SELECT c.total, p.* FROM (SELECT count(*) AS total FROM \(qualified)\(filter)) AS c \
-            LEFT JOIN LATERAL (SELECT \(Self.selectColumns) FROM \(qualified)\(filter) ORDER BY at DESC, id DESC \
+            LEFT JOIN LATERAL (SELECT \(Column.selectList) FROM \(qualified)\(filter) ORDER BY at DESC, id DESC \
             LIMIT $\(limit)::bigint OFFSET $\(offset)::bigint) AS p ON true ORDER BY p.at DESC, p.id DESC
             """, parameters)
         var records: [AuditRecord] = []
-        for row in 0..<result.rowCount where !result.isNull(row, 1) {
+        for row in 0..<result.rowCount where !PostgresRow<Column>(result: result, row: row, offset: 1).isNull(.id) {
             records.append(try Self.record(result, row: row))
         }
         return AuditPage(records: records, totalCount: result.rowCount > 0 ? Int(result.int64(0, 0)) : 0)
     }
 
+    /// The record in `row`, whose columns follow the total.
     private static func record(_ result: PostgresResult, row: Int) throws -> AuditRecord {
-        let kind = result.string(row, 7)
+        let row = PostgresRow<Column>(result: result, row: row, offset: 1)
+        let kind = row.string(.kind)
         guard let auditKind = AuditKind(rawValue: kind) else {
             throw StorageError.internal(underlying: "\(tableName) holds an unknown kind '\(kind)'")
         }
         var ids: [String]?
-        if let text = result.optionalString(row, 12) {
+        if let text = row.optionalString(.ids) {
             guard case .array(let elements) = try? JSONText(validating: text).parsed() else {
                 throw StorageError.internal(underlying: "\(tableName).ids is not a JSON array")
             }
             ids = elements.compactMap { if case .string(let id) = $0 { id } else { nil } }
         }
         return AuditRecord(
-            id: result.string(row, 1), at: result.int64(row, 2), principal: result.string(row, 3), requestID: result.optionalString(row, 4),
-            databaseID: result.string(row, 5), table: result.optionalString(row, 6), kind: auditKind, idsCount: Int(result.int64(row, 8)),
-            idsSHA256: result.string(row, 9), filter: result.optionalString(row, 10), deleted: Int(result.int64(row, 11)), ids: ids
+            id: row.string(.id), at: row.int64(.at), principal: row.string(.principal), requestID: row.optionalString(.requestID),
+            databaseID: row.string(.databaseID), table: row.optionalString(.table), kind: auditKind, idsCount: Int(row.int64(.idsCount)),
+            idsSHA256: row.string(.idsSHA256), filter: row.optionalString(.filter), deleted: Int(row.int64(.deleted)), ids: ids
         )
     }
 }

@@ -227,36 +227,95 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
 
     // MARK: - Rows
 
-    private static func values(of job: BatchEvaluation) throws -> [String?] {
-        [
-            job.id, job.arn, job.name, job.description, job.status.rawValue,
-            try BatchEvaluationStoredJSON.text(job.evaluatorIDs), try BatchEvaluationStoredJSON.text(job.sessions),
-            job.dataSourceConfig.jsonText, try BatchEvaluationStoredJSON.text(job.results),
-            try BatchEvaluationStoredJSON.text(job.errorDetails), String(job.createdAt), String(job.updatedAt),
-            job.clientToken, job.parametersHash, job.evalRunsTable, job.leaseOwner, job.leaseExpiresAt.map { String($0) },
-        ]
+    /// The columns of the jobs table, in the order statements select and insert them.
+    enum Column: Int, PostgresColumns {
+        case id, arn, name, description, status, evaluators, sessions, dataSourceConfig, results, errorDetails
+        case createdAt, updatedAt, clientToken, parametersHash, evalRunsTable, leaseOwner, leaseExpiresAt
+
+        var name: String {
+            switch self {
+            case .id: "id"
+            case .arn: "arn"
+            case .name: "name"
+            case .description: "description"
+            case .status: "status"
+            case .evaluators: "evaluators"
+            case .sessions: "sessions"
+            case .dataSourceConfig: "data_source_config"
+            case .results: "results"
+            case .errorDetails: "error_details"
+            case .createdAt: "created_at"
+            case .updatedAt: "updated_at"
+            case .clientToken: "client_token"
+            case .parametersHash: "parameters_hash"
+            case .evalRunsTable: "eval_runs_table"
+            case .leaseOwner: "lease_owner"
+            case .leaseExpiresAt: "lease_expires_at"
+            }
+        }
     }
 
-    /// The job in `row`, in ``Statements/columns`` order.
+    /// The columns a job's state is read from.
+    enum StateColumn: Int, PostgresColumns {
+        case status, leaseOwner, leaseExpiresAt, updatedAt
+
+        var name: String {
+            switch self {
+            case .status: "status"
+            case .leaseOwner: "lease_owner"
+            case .leaseExpiresAt: "lease_expires_at"
+            case .updatedAt: "updated_at"
+            }
+        }
+    }
+
+    /// The job's values, in ``Column`` order.
+    private static func values(of job: BatchEvaluation) throws -> [String?] {
+        try Column.allCases.map { column throws -> String? in
+            switch column {
+            case .id: job.id
+            case .arn: job.arn
+            case .name: job.name
+            case .description: job.description
+            case .status: job.status.rawValue
+            case .evaluators: try BatchEvaluationStoredJSON.text(job.evaluatorIDs)
+            case .sessions: try BatchEvaluationStoredJSON.text(job.sessions)
+            case .dataSourceConfig: job.dataSourceConfig.jsonText
+            case .results: try BatchEvaluationStoredJSON.text(job.results)
+            case .errorDetails: try BatchEvaluationStoredJSON.text(job.errorDetails)
+            case .createdAt: String(job.createdAt)
+            case .updatedAt: String(job.updatedAt)
+            case .clientToken: job.clientToken
+            case .parametersHash: job.parametersHash
+            case .evalRunsTable: job.evalRunsTable
+            case .leaseOwner: job.leaseOwner
+            case .leaseExpiresAt: job.leaseExpiresAt.map { String($0) }
+            }
+        }
+    }
+
+    /// The job in `row`.
     private static func job(from result: PostgresResult, row: Int) throws -> BatchEvaluation {
-        try BatchEvaluationStoredJSON.job(
-            id: result.string(row, 0), arn: result.string(row, 1), name: result.string(row, 2),
-            description: result.optionalString(row, 3), status: result.string(row, 4), evaluatorIDs: result.string(row, 5),
-            sessions: result.string(row, 6), dataSourceConfig: result.string(row, 7), results: result.string(row, 8),
-            errorDetails: result.string(row, 9), createdAt: result.int64(row, 10), updatedAt: result.int64(row, 11),
-            clientToken: result.optionalString(row, 12), parametersHash: result.string(row, 13),
-            evalRunsTable: result.string(row, 14), leaseOwner: result.optionalString(row, 15),
-            leaseExpiresAt: result.optionalInt64(row, 16)
+        let row = PostgresRow<Column>(result: result, row: row)
+        return try BatchEvaluationStoredJSON.job(
+            id: row.string(.id), arn: row.string(.arn), name: row.string(.name),
+            description: row.optionalString(.description), status: row.string(.status), evaluatorIDs: row.string(.evaluators),
+            sessions: row.string(.sessions), dataSourceConfig: row.string(.dataSourceConfig), results: row.string(.results),
+            errorDetails: row.string(.errorDetails), createdAt: row.int64(.createdAt), updatedAt: row.int64(.updatedAt),
+            clientToken: row.optionalString(.clientToken), parametersHash: row.string(.parametersHash),
+            evalRunsTable: row.string(.evalRunsTable), leaseOwner: row.optionalString(.leaseOwner),
+            leaseExpiresAt: row.optionalInt64(.leaseExpiresAt)
         )
     }
 
-    /// The state in row 0, in ``Statements/stateColumns`` order.
+    /// The state in row 0.
     private static func state(from result: PostgresResult, id: String) throws -> BatchEvaluationState {
-        BatchEvaluationState(
-            status: try BatchEvaluationStoredJSON.status(result.string(0, 0), id: id),
-            leaseOwner: result.optionalString(0, 1),
-            leaseExpiresAt: result.optionalInt64(0, 2),
-            updatedAt: result.int64(0, 3)
+        let row = PostgresRow<StateColumn>(result: result, row: 0)
+        return BatchEvaluationState(
+            status: try BatchEvaluationStoredJSON.status(row.string(.status), id: id),
+            leaseOwner: row.optionalString(.leaseOwner),
+            leaseExpiresAt: row.optionalInt64(.leaseExpiresAt),
+            updatedAt: row.int64(.updatedAt)
         )
     }
 }
@@ -280,9 +339,8 @@ extension PostgresBatchEvaluationStore {
         let progress: String
         let finish: String
 
-        static let columns =
-            "id, arn, name, description, status, evaluators, sessions, data_source_config, results, error_details, created_at, updated_at, client_token, parameters_hash, eval_runs_table, lease_owner, lease_expires_at"
-        static let stateColumns = "status, lease_owner, lease_expires_at, updated_at"
+        static let columns = Column.selectList
+        static let stateColumns = StateColumn.selectList
 
         init(schema: String) {
             let table = PostgresBatchEvaluationStore.tableName
@@ -323,7 +381,7 @@ extension PostgresBatchEvaluationStore {
             ]
             insert = """
                 INSERT INTO \(qualified) (\(columns)) \
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+                VALUES (\(Column.allCases.map { "$\($0.rawValue + 1)" }.joined(separator: ", "))) \
                 ON CONFLICT DO NOTHING RETURNING id
                 """
             selectByID = "SELECT \(columns) FROM \(qualified) WHERE id = $1"

@@ -93,8 +93,10 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
             let result = try await connection.executePrepared(sql, parameters)
             var runs: [EvalRun] = []
             runs.reserveCapacity(result.rowCount)
-            for row in 0..<result.rowCount where !result.isNull(row, 1) {
-                runs.append(Self.evalRun(from: result, row: row, column: 1))
+            // Column 0 is the total; a page past the end is one row with no run.
+            for row in 0..<result.rowCount {
+                let run = PostgresRow<PostgresTableStatements.Column>(result: result, row: row, offset: 1)
+                if !run.isNull(.runID) { runs.append(Self.evalRun(from: run)) }
             }
             let total = result.rowCount > 0 ? Int(result.int64(0, 0)) : 0
             return EvalRunPage(runs: runs, totalCount: total)
@@ -107,7 +109,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         try StoredText.validate(id, field: "id")
         return try await run(.idempotent) { connection, _ in
             let result = try await connection.executePrepared(sql, [id])
-            return result.rowCount > 0 ? Self.evalRun(from: result, row: 0, column: 0) : nil
+            return result.rowCount > 0 ? Self.evalRun(from: PostgresRow(result: result, row: 0)) : nil
         }
     }
 
@@ -115,11 +117,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     public func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
         let sql = try statements(for: table).insert
         try StoredText.validate(run)
-        let parameters: [String?] = [
-            run.id, run.evalType.rawValue, run.evalData.text, run.evalInput.text,
-            run.name, run.agentID, run.teamID, run.workflowID, run.modelID, run.modelProvider,
-            run.evaluatedComponentName, run.userID, String(run.createdAt), run.updatedAt.map { String($0) },
-        ]
+        let parameters = PostgresTableStatements.Column.allCases.map { Self.parameter(of: run, $0) }
         do {
             try await self.run(.write) { connection, _ in
                 _ = try await connection.executePrepared(sql, parameters)
@@ -138,7 +136,7 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         try StoredText.validate(id, field: "id")
         let renamed = try await run(.write) { connection, _ -> EvalRun? in
             let result = try await connection.executePrepared(sql, [name, String(timestamp), id])
-            return result.rowCount > 0 ? Self.evalRun(from: result, row: 0, column: 0) : nil
+            return result.rowCount > 0 ? Self.evalRun(from: PostgresRow(result: result, row: 0)) : nil
         }
         guard let renamed else { throw StorageError.notFound("Eval run with id '\(id)' not found") }
         return renamed
@@ -349,24 +347,44 @@ public final class PostgresEvalRunStore: EvalRunStore, PoolStatisticsReporting {
 
     // MARK: - Rows
 
-    /// The run in `row`, whose columns start at `column` in ``PostgresTableStatements/selectColumns`` order.
-    private static func evalRun(from result: PostgresResult, row: Int, column: Int) -> EvalRun {
+    /// The run a row holds.
+    private static func evalRun(from row: PostgresRow<PostgresTableStatements.Column>) -> EvalRun {
         EvalRun(
-            id: result.string(row, column),
-            agentID: result.optionalString(row, column + 1),
-            modelID: result.optionalString(row, column + 2),
-            modelProvider: result.optionalString(row, column + 3),
-            teamID: result.optionalString(row, column + 4),
-            workflowID: result.optionalString(row, column + 5),
-            name: result.optionalString(row, column + 6),
-            evaluatedComponentName: result.optionalString(row, column + 7),
-            userID: result.optionalString(row, column + 8),
-            evalType: EvalType(rawValue: result.string(row, column + 9)),
-            evalData: json(result.optionalString(row, column + 10)),
-            evalInput: json(result.optionalString(row, column + 11)),
-            createdAt: result.int64(row, column + 12),
-            updatedAt: result.optionalInt64(row, column + 13)
+            id: row.string(.runID),
+            agentID: row.optionalString(.agentID),
+            modelID: row.optionalString(.modelID),
+            modelProvider: row.optionalString(.modelProvider),
+            teamID: row.optionalString(.teamID),
+            workflowID: row.optionalString(.workflowID),
+            name: row.optionalString(.name),
+            evaluatedComponentName: row.optionalString(.evaluatedComponentName),
+            userID: row.optionalString(.userID),
+            evalType: EvalType(rawValue: row.string(.evalType)),
+            evalData: json(row.optionalString(.evalData)),
+            evalInput: json(row.optionalString(.evalInput)),
+            createdAt: row.int64(.createdAt),
+            updatedAt: row.optionalInt64(.updatedAt)
         )
+    }
+
+    /// The value `run` stores in `column`, in libpq's text format.
+    private static func parameter(of run: EvalRun, _ column: PostgresTableStatements.Column) -> String? {
+        switch column {
+        case .runID: run.id
+        case .agentID: run.agentID
+        case .modelID: run.modelID
+        case .modelProvider: run.modelProvider
+        case .teamID: run.teamID
+        case .workflowID: run.workflowID
+        case .name: run.name
+        case .evaluatedComponentName: run.evaluatedComponentName
+        case .userID: run.userID
+        case .evalType: run.evalType.rawValue
+        case .evalData: run.evalData.text
+        case .evalInput: run.evalInput.text
+        case .createdAt: String(run.createdAt)
+        case .updatedAt: run.updatedAt.map { String($0) }
+        }
     }
 
     /// Stored JSON text, served as the column gives it back (`json` keeps the client's text, `jsonb`

@@ -58,10 +58,38 @@ struct PostgresTableStatements: Sendable {
     let delete: String
     let deleteReturning: String
 
-    /// The columns read back, in ``PostgresEvalRunStore``'s row order; JSON columns as text, so that
-    /// `json` and `jsonb` columns (an existing Agno table may have either) read the same way.
-    static let selectColumns =
-        "run_id, agent_id, model_id, model_provider, team_id, workflow_id, name, evaluated_component_name, user_id, eval_type, eval_data::text AS eval_data, eval_input::text AS eval_input, created_at, updated_at"
+    /// The columns of an eval-runs table, in the order statements select them. JSON columns are read as
+    /// text, so that `json` and `jsonb` columns (an existing Agno table may have either) read the same way.
+    enum Column: Int, PostgresColumns {
+        case runID, agentID, modelID, modelProvider, teamID, workflowID, name, evaluatedComponentName, userID
+        case evalType, evalData, evalInput, createdAt, updatedAt
+
+        var name: String {
+            switch self {
+            case .runID: "run_id"
+            case .agentID: "agent_id"
+            case .modelID: "model_id"
+            case .modelProvider: "model_provider"
+            case .teamID: "team_id"
+            case .workflowID: "workflow_id"
+            case .name: "name"
+            case .evaluatedComponentName: "evaluated_component_name"
+            case .userID: "user_id"
+            case .evalType: "eval_type"
+            case .evalData: "eval_data"
+            case .evalInput: "eval_input"
+            case .createdAt: "created_at"
+            case .updatedAt: "updated_at"
+            }
+        }
+
+        var selected: String {
+            switch self {
+            case .evalData, .evalInput: "\(name)::text AS \(name)"
+            default: name
+            }
+        }
+    }
 
     init(table: String, defaultSchema: String) throws(ConfigurationError) {
         let (schema, name) = try PostgresIdentifier.split(table: table, defaultSchema: defaultSchema, key: "tables")
@@ -93,38 +121,18 @@ struct PostgresTableStatements: Sendable {
         createIndexes = ["created_at", "user_id"].map { column in
             "CREATE INDEX IF NOT EXISTS \(PostgresIdentifier.quote(Self.indexName(table: name, column: column))) ON \(qualified) (\(column))"
         }
-        selectByID = "SELECT \(Self.selectColumns) FROM \(qualified) WHERE run_id = $1"
-        insert = """
-            INSERT INTO \(qualified) (run_id, eval_type, eval_data, eval_input, name, agent_id, team_id, workflow_id, \
-            model_id, model_provider, evaluated_component_name, user_id, created_at, updated_at) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-            """
-        rename = "UPDATE \(qualified) SET name = $1, updated_at = $2 WHERE run_id = $3 RETURNING \(Self.selectColumns)"
+        selectByID = "SELECT \(Column.selectList) FROM \(qualified) WHERE run_id = $1"
+        let placeholders = Column.allCases.map { "$\($0.rawValue + 1)" }.joined(separator: ", ")
+        insert = "INSERT INTO \(qualified) (\(Column.nameList)) VALUES (\(placeholders))"
+        rename = "UPDATE \(qualified) SET name = $1, updated_at = $2 WHERE run_id = $3 RETURNING \(Column.selectList)"
         delete = "DELETE FROM \(qualified) WHERE run_id = ANY($1::text[])"
         deleteReturning = delete + " RETURNING run_id"
     }
 
     /// The WHERE condition of a delete by filter (not empty) and its parameters, `$1` onwards.
     func condition(_ filter: EvalRunFilter) -> (sql: String, parameters: [String?]) {
-        var clauses: [String] = []
-        var parameters: [String?] = []
-        for (column, value) in filter.textConditions {
-            parameters.append(value)
-            clauses.append("\(column) = $\(parameters.count)")
-        }
-        if let evalTypes = filter.evalTypes {
-            parameters.append(PostgresArrayLiteral.text(evalTypes.map(\.rawValue)))
-            clauses.append("eval_type = ANY($\(parameters.count)::text[])")
-        }
-        if let before = filter.createdBefore {
-            parameters.append(String(before))
-            clauses.append("created_at < $\(parameters.count)::bigint")
-        }
-        if let after = filter.createdAfter {
-            parameters.append(String(after))
-            clauses.append("created_at >= $\(parameters.count)::bigint")
-        }
-        return (clauses.joined(separator: " AND "), parameters)
+        let (sql, values) = filter.conditions.sql(PostgresDialect())
+        return (sql, values.map(PostgresDialect.text))
     }
 
     /// Agno's index name, `idx_<table>_<column>`; when that is longer than Postgres keeps, a shortened
@@ -145,34 +153,18 @@ struct PostgresTableStatements: Sendable {
 
     /// A page of runs matching `query` and the number of matching runs, in one statement (so one
     /// snapshot): the count joined with the page, at least one row even when the page is empty.
-    /// Returns the SQL and its parameters; the total is column 0, the run columns follow.
+    /// Returns the SQL and its parameters; the total is column 0, the run's ``Column``s follow.
     func list(_ query: EvalRunQuery, createdAtIsNotNull: Bool) -> (sql: String, parameters: [String?]) {
-        var clauses: [String] = []
-        var parameters: [String?] = []
-        for (column, value) in [("agent_id", query.agentID), ("team_id", query.teamID), ("workflow_id", query.workflowID), ("model_id", query.modelID)] {
-            if let value {
-                parameters.append(value)
-                clauses.append("\(column) = $\(parameters.count)")
-            }
-        }
-        switch query.componentType {
-        case .agent?: clauses.append("agent_id IS NOT NULL")
-        case .team?: clauses.append("team_id IS NOT NULL")
-        case .workflow?: clauses.append("workflow_id IS NOT NULL")
-        case nil: break
-        }
-        if let evalTypes = query.evalTypes {
-            parameters.append(PostgresArrayLiteral.text(evalTypes.map(\.rawValue)))
-            clauses.append("eval_type = ANY($\(parameters.count)::text[])")
-        }
-        let filter = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
+        let (condition, values) = query.conditions.sql(PostgresDialect())
+        var parameters = values.map(PostgresDialect.text)
+        let filter = condition.isEmpty ? "" : " WHERE " + condition
         parameters.append(String(query.limit))
         let limit = parameters.count
         parameters.append(String(query.offset))
         let offset = parameters.count
         let sql = """
             SELECT c.total, p.* FROM (SELECT count(*) AS total FROM \(qualified)\(filter)) AS c \
-            LEFT JOIN LATERAL (SELECT \(Self.selectColumns) FROM \(qualified)\(filter)\
+            LEFT JOIN LATERAL (SELECT \(Column.selectList) FROM \(qualified)\(filter)\
             \(Self.orderBy(query, prefix: "", createdAtIsNotNull: createdAtIsNotNull)) LIMIT $\(limit) OFFSET $\(offset)) AS p ON true\
             \(Self.orderBy(query, prefix: "p.", createdAtIsNotNull: createdAtIsNotNull))
             """

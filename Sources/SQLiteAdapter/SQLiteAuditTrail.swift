@@ -24,8 +24,30 @@ enum SQLiteAuditTrail {
         CREATE INDEX IF NOT EXISTS idx_\(table)_at ON \(table) (at, id);
         """
 
-    private static let columns = "id, at, principal, request_id, db_id, table_name, kind, ids_count, ids_sha256, filter, deleted, ids"
-    private static let insertSQL = "INSERT INTO \(table) (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    /// The columns of the audit table, in the order statements select and insert them.
+    enum Column: Int32, SQLiteColumns {
+        case id, at, principal, requestID, databaseID, table, kind, idsCount, idsSHA256, filter, deleted, ids
+
+        var name: String {
+            switch self {
+            case .id: "id"
+            case .at: "at"
+            case .principal: "principal"
+            case .requestID: "request_id"
+            case .databaseID: "db_id"
+            case .table: "table_name"
+            case .kind: "kind"
+            case .idsCount: "ids_count"
+            case .idsSHA256: "ids_sha256"
+            case .filter: "filter"
+            case .deleted: "deleted"
+            case .ids: "ids"
+            }
+        }
+    }
+
+    private static let columns = Column.nameList
+    private static let insertSQL = "INSERT INTO \(table) (\(columns)) VALUES (\(Column.placeholders))"
 
     /// Writes `record` on the writer, inside the caller's savepoint.
     static func insert(_ record: AuditRecord, on connection: SQLiteConnection) throws {
@@ -35,12 +57,22 @@ enum SQLiteAuditTrail {
             writer.write(strings: list)
             ids = .text(writer.text)
         }
-        try connection.cachedStatement(insertSQL).run([
-            .text(record.id), .integer(record.at), .text(record.principal), record.requestID.map(SQLiteValue.text) ?? .null,
-            .text(record.databaseID), record.table.map(SQLiteValue.text) ?? .null, .text(record.kind.rawValue),
-            .integer(Int64(record.idsCount)), .text(record.idsSHA256), record.filter.map(SQLiteValue.text) ?? .null,
-            .integer(Int64(record.deleted)), ids,
-        ])
+        try connection.cachedStatement(insertSQL).run(Column.allCases.map { column -> SQLiteValue in
+            switch column {
+            case .id: .text(record.id)
+            case .at: .integer(record.at)
+            case .principal: .text(record.principal)
+            case .requestID: record.requestID.map(SQLiteValue.text) ?? .null
+            case .databaseID: .text(record.databaseID)
+            case .table: record.table.map(SQLiteValue.text) ?? .null
+            case .kind: .text(record.kind.rawValue)
+            case .idsCount: .integer(Int64(record.idsCount))
+            case .idsSHA256: .text(record.idsSHA256)
+            case .filter: record.filter.map(SQLiteValue.text) ?? .null
+            case .deleted: .integer(Int64(record.deleted))
+            case .ids: ids
+            }
+        })
     }
 
     /// One page of records matching `query`, newest first, and their number, read in one snapshot.
@@ -65,22 +97,23 @@ enum SQLiteAuditTrail {
         }
     }
 
-    private static func record(from row: SQLiteStatement) throws -> AuditRecord {
-        let kind = row.text(6)
+    private static func record(from statement: SQLiteStatement) throws -> AuditRecord {
+        let row = SQLiteRow<Column>(statement: statement)
+        let kind = row.text(.kind)
         guard let auditKind = AuditKind(rawValue: kind) else {
             throw StorageError.internal(underlying: "\(table) holds an unknown kind '\(kind)'")
         }
         var ids: [String]?
-        if let text = row.optionalText(11) {
+        if let text = row.optionalText(.ids) {
             guard case .array(let elements) = try? JSONText(validating: text).parsed() else {
                 throw StorageError.internal(underlying: "\(table).ids is not a JSON array")
             }
             ids = elements.compactMap { if case .string(let id) = $0 { id } else { nil } }
         }
         return AuditRecord(
-            id: row.text(0), at: row.int64(1), principal: row.text(2), requestID: row.optionalText(3), databaseID: row.text(4),
-            table: row.optionalText(5), kind: auditKind, idsCount: Int(row.int64(7)), idsSHA256: row.text(8),
-            filter: row.optionalText(9), deleted: Int(row.int64(10)), ids: ids
+            id: row.text(.id), at: row.int64(.at), principal: row.text(.principal), requestID: row.optionalText(.requestID),
+            databaseID: row.text(.databaseID), table: row.optionalText(.table), kind: auditKind, idsCount: Int(row.int64(.idsCount)),
+            idsSHA256: row.text(.idsSHA256), filter: row.optionalText(.filter), deleted: Int(row.int64(.deleted)), ids: ids
         )
     }
 }

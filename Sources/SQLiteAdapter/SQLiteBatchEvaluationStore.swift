@@ -38,18 +38,59 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
         CREATE INDEX IF NOT EXISTS idx_\(table)_status ON \(table) (status);
         """
 
-    private static let columns =
-        "id, arn, name, description, status, evaluators, sessions, data_source_config, results, error_details, created_at, updated_at, client_token, parameters_hash, eval_runs_table, lease_owner, lease_expires_at"
+    /// The columns of the jobs table, in the order statements select and insert them.
+    enum Column: Int32, SQLiteColumns {
+        case id, arn, name, description, status, evaluators, sessions, dataSourceConfig, results, errorDetails
+        case createdAt, updatedAt, clientToken, parametersHash, evalRunsTable, leaseOwner, leaseExpiresAt
+
+        var name: String {
+            switch self {
+            case .id: "id"
+            case .arn: "arn"
+            case .name: "name"
+            case .description: "description"
+            case .status: "status"
+            case .evaluators: "evaluators"
+            case .sessions: "sessions"
+            case .dataSourceConfig: "data_source_config"
+            case .results: "results"
+            case .errorDetails: "error_details"
+            case .createdAt: "created_at"
+            case .updatedAt: "updated_at"
+            case .clientToken: "client_token"
+            case .parametersHash: "parameters_hash"
+            case .evalRunsTable: "eval_runs_table"
+            case .leaseOwner: "lease_owner"
+            case .leaseExpiresAt: "lease_expires_at"
+            }
+        }
+    }
+
+    /// The columns a job's state is read from.
+    enum StateColumn: Int32, SQLiteColumns {
+        case status, leaseOwner, leaseExpiresAt, updatedAt
+
+        var name: String {
+            switch self {
+            case .status: "status"
+            case .leaseOwner: "lease_owner"
+            case .leaseExpiresAt: "lease_expires_at"
+            case .updatedAt: "updated_at"
+            }
+        }
+    }
+
+    private static let columns = Column.nameList
     private static let terminalList = BatchEvaluationStatus.terminal.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
     private static let runnableList = BatchEvaluationStatus.runnable.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")
 
     private static let insertSQL = """
-        INSERT INTO \(table) (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO \(table) (\(columns)) VALUES (\(Column.placeholders))
         """
     private static let selectByIDSQL = "SELECT \(columns) FROM \(table) WHERE id = ?"
     private static let selectByTokenSQL = "SELECT \(columns) FROM \(table) WHERE client_token = ?"
     private static let selectByNameSQL = "SELECT 1 FROM \(table) WHERE name = ?"
-    private static let stateColumns = "status, lease_owner, lease_expires_at, updated_at"
+    private static let stateColumns = StateColumn.nameList
     private static let stateByIDSQL = "SELECT \(stateColumns) FROM \(table) WHERE id = ?"
     private static let statusByIDSQL = "SELECT status FROM \(table) WHERE id = ?"
     private static let firstPageSQL = "SELECT \(columns) FROM \(table) ORDER BY created_at DESC, id DESC LIMIT ?"
@@ -267,30 +308,50 @@ public final class SQLiteBatchEvaluationStore: BatchEvaluationStore {
         return status
     }
 
-    /// A row of ``stateColumns``.
-    private static func state(from row: SQLiteStatement, id: String) throws -> BatchEvaluationState {
-        let status = try BatchEvaluationStoredJSON.status(row.text(0), id: id)
-        return BatchEvaluationState(status: status, leaseOwner: row.optionalText(1), leaseExpiresAt: row.optionalInt64(2), updatedAt: row.int64(3))
+    /// The state in the statement's current row.
+    private static func state(from statement: SQLiteStatement, id: String) throws -> BatchEvaluationState {
+        let row = SQLiteRow<StateColumn>(statement: statement)
+        let status = try BatchEvaluationStoredJSON.status(row.text(.status), id: id)
+        return BatchEvaluationState(
+            status: status, leaseOwner: row.optionalText(.leaseOwner), leaseExpiresAt: row.optionalInt64(.leaseExpiresAt), updatedAt: row.int64(.updatedAt)
+        )
     }
 
+    /// The job's values, in ``Column`` order.
     private static func values(of job: BatchEvaluation) throws -> [SQLiteValue] {
-        [
-            .text(job.id), .text(job.arn), .text(job.name), job.description.map(SQLiteValue.text) ?? .null,
-            .text(job.status.rawValue), .text(try BatchEvaluationStoredJSON.text(job.evaluatorIDs)), .text(try BatchEvaluationStoredJSON.text(job.sessions)),
-            .text(job.dataSourceConfig.jsonText), .text(try BatchEvaluationStoredJSON.text(job.results)), .text(try BatchEvaluationStoredJSON.text(job.errorDetails)),
-            .integer(job.createdAt), .integer(job.updatedAt), job.clientToken.map(SQLiteValue.text) ?? .null,
-            .text(job.parametersHash), .text(job.evalRunsTable), job.leaseOwner.map(SQLiteValue.text) ?? .null,
-            job.leaseExpiresAt.map(SQLiteValue.integer) ?? .null,
-        ]
+        try Column.allCases.map { column throws -> SQLiteValue in
+            switch column {
+            case .id: .text(job.id)
+            case .arn: .text(job.arn)
+            case .name: .text(job.name)
+            case .description: job.description.map(SQLiteValue.text) ?? .null
+            case .status: .text(job.status.rawValue)
+            case .evaluators: .text(try BatchEvaluationStoredJSON.text(job.evaluatorIDs))
+            case .sessions: .text(try BatchEvaluationStoredJSON.text(job.sessions))
+            case .dataSourceConfig: .text(job.dataSourceConfig.jsonText)
+            case .results: .text(try BatchEvaluationStoredJSON.text(job.results))
+            case .errorDetails: .text(try BatchEvaluationStoredJSON.text(job.errorDetails))
+            case .createdAt: .integer(job.createdAt)
+            case .updatedAt: .integer(job.updatedAt)
+            case .clientToken: job.clientToken.map(SQLiteValue.text) ?? .null
+            case .parametersHash: .text(job.parametersHash)
+            case .evalRunsTable: .text(job.evalRunsTable)
+            case .leaseOwner: job.leaseOwner.map(SQLiteValue.text) ?? .null
+            case .leaseExpiresAt: job.leaseExpiresAt.map(SQLiteValue.integer) ?? .null
+            }
+        }
     }
 
-    private static func job(from row: SQLiteStatement) throws -> BatchEvaluation {
-        try BatchEvaluationStoredJSON.job(
-            id: row.text(0), arn: row.text(1), name: row.text(2), description: row.optionalText(3), status: row.text(4),
-            evaluatorIDs: row.text(5), sessions: row.text(6), dataSourceConfig: row.text(7), results: row.text(8),
-            errorDetails: row.text(9), createdAt: row.int64(10), updatedAt: row.int64(11), clientToken: row.optionalText(12),
-            parametersHash: row.text(13), evalRunsTable: row.text(14), leaseOwner: row.optionalText(15),
-            leaseExpiresAt: row.optionalInt64(16)
+    /// The job in the statement's current row.
+    private static func job(from statement: SQLiteStatement) throws -> BatchEvaluation {
+        let row = SQLiteRow<Column>(statement: statement)
+        return try BatchEvaluationStoredJSON.job(
+            id: row.text(.id), arn: row.text(.arn), name: row.text(.name), description: row.optionalText(.description),
+            status: row.text(.status), evaluatorIDs: row.text(.evaluators), sessions: row.text(.sessions),
+            dataSourceConfig: row.text(.dataSourceConfig), results: row.text(.results), errorDetails: row.text(.errorDetails),
+            createdAt: row.int64(.createdAt), updatedAt: row.int64(.updatedAt), clientToken: row.optionalText(.clientToken),
+            parametersHash: row.text(.parametersHash), evalRunsTable: row.text(.evalRunsTable), leaseOwner: row.optionalText(.leaseOwner),
+            leaseExpiresAt: row.optionalInt64(.leaseExpiresAt)
         )
     }
 }

@@ -82,12 +82,7 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
     public func createEvalRun(_ run: EvalRun, in table: String) async throws -> EvalRun {
         let sql = try statements(for: table).insert
         try StoredText.validate(run)
-        let values: [SQLiteValue] = [
-            .text(run.id), .text(run.evalType.rawValue), .text(run.evalData.text), .text(run.evalInput.text),
-            Self.text(run.name), Self.text(run.agentID), Self.text(run.teamID), Self.text(run.workflowID),
-            Self.text(run.modelID), Self.text(run.modelProvider), Self.text(run.evaluatedComponentName),
-            Self.text(run.userID), .integer(run.createdAt), run.updatedAt.map(SQLiteValue.integer) ?? .null,
-        ]
+        let values = TableStatements.Column.allCases.map { Self.value(of: run, $0) }
         let id = run.id
         try await write { connection in
             do {
@@ -232,53 +227,16 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
 
     private static func text(_ value: String?) -> SQLiteValue { value.map(SQLiteValue.text) ?? .null }
 
+    /// The WHERE clause of a list (empty without filters) and its values.
     private static func filter(_ query: EvalRunQuery) -> (String, [SQLiteValue]) {
-        var clauses: [String] = []
-        var values: [SQLiteValue] = []
-        for (column, value) in [("agent_id", query.agentID), ("team_id", query.teamID), ("workflow_id", query.workflowID), ("model_id", query.modelID)] {
-            if let value {
-                clauses.append("\(column) = ?")
-                values.append(.text(value))
-            }
-        }
-        switch query.componentType {
-        case .agent?: clauses.append("agent_id IS NOT NULL")
-        case .team?: clauses.append("team_id IS NOT NULL")
-        case .workflow?: clauses.append("workflow_id IS NOT NULL")
-        case nil: break
-        }
-        if let evalTypes = query.evalTypes {
-            var writer = JSONWriter()
-            writer.write(strings: evalTypes.map(\.rawValue))
-            clauses.append("eval_type IN (SELECT value FROM json_each(?))")
-            values.append(.text(writer.text))
-        }
-        return (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "), values)
+        let (sql, values) = query.conditions.sql(SQLiteDialect())
+        return (sql.isEmpty ? "" : " WHERE " + sql, values.map(SQLiteDialect.value))
     }
 
     /// The WHERE condition of a delete by filter, and its values (the filter is not empty).
     static func condition(_ filter: EvalRunFilter) -> (String, [SQLiteValue]) {
-        var clauses: [String] = []
-        var values: [SQLiteValue] = []
-        for (column, value) in filter.textConditions {
-            clauses.append("\(column) = ?")
-            values.append(.text(value))
-        }
-        if let evalTypes = filter.evalTypes {
-            var writer = JSONWriter()
-            writer.write(strings: evalTypes.map(\.rawValue))
-            clauses.append("eval_type IN (SELECT value FROM json_each(?))")
-            values.append(.text(writer.text))
-        }
-        if let before = filter.createdBefore {
-            clauses.append("created_at < ?")
-            values.append(.integer(before))
-        }
-        if let after = filter.createdAfter {
-            clauses.append("created_at >= ?")
-            values.append(.integer(after))
-        }
-        return (clauses.joined(separator: " AND "), values)
+        let (sql, values) = filter.conditions.sql(SQLiteDialect())
+        return (sql, values.map(SQLiteDialect.value))
     }
 
     private static func orderBy(_ query: EvalRunQuery) -> String {
@@ -288,23 +246,45 @@ public final class SQLiteEvalRunStore: EvalRunStore, PoolStatisticsReporting {
         return column == "run_id" ? " ORDER BY run_id \(tieBreak)" : " ORDER BY \(column) \(direction), run_id \(tieBreak)"
     }
 
-    private static func evalRun(from row: SQLiteStatement) -> EvalRun {
-        EvalRun(
-            id: row.text(0),
-            agentID: row.optionalText(1),
-            modelID: row.optionalText(2),
-            modelProvider: row.optionalText(3),
-            teamID: row.optionalText(4),
-            workflowID: row.optionalText(5),
-            name: row.optionalText(6),
-            evaluatedComponentName: row.optionalText(7),
-            userID: row.optionalText(8),
-            evalType: EvalType(rawValue: row.text(9)),
-            evalData: Self.json(row.optionalText(10)),
-            evalInput: Self.json(row.optionalText(11)),
-            createdAt: row.int64(12),
-            updatedAt: row.optionalInt64(13)
+    /// The run in the statement's current row.
+    private static func evalRun(from statement: SQLiteStatement) -> EvalRun {
+        let row = SQLiteRow<TableStatements.Column>(statement: statement)
+        return EvalRun(
+            id: row.text(.runID),
+            agentID: row.optionalText(.agentID),
+            modelID: row.optionalText(.modelID),
+            modelProvider: row.optionalText(.modelProvider),
+            teamID: row.optionalText(.teamID),
+            workflowID: row.optionalText(.workflowID),
+            name: row.optionalText(.name),
+            evaluatedComponentName: row.optionalText(.evaluatedComponentName),
+            userID: row.optionalText(.userID),
+            evalType: EvalType(rawValue: row.text(.evalType)),
+            evalData: Self.json(row.optionalText(.evalData)),
+            evalInput: Self.json(row.optionalText(.evalInput)),
+            createdAt: row.int64(.createdAt),
+            updatedAt: row.optionalInt64(.updatedAt)
         )
+    }
+
+    /// The value `run` stores in `column`.
+    private static func value(of run: EvalRun, _ column: TableStatements.Column) -> SQLiteValue {
+        switch column {
+        case .runID: .text(run.id)
+        case .agentID: text(run.agentID)
+        case .modelID: text(run.modelID)
+        case .modelProvider: text(run.modelProvider)
+        case .teamID: text(run.teamID)
+        case .workflowID: text(run.workflowID)
+        case .name: text(run.name)
+        case .evaluatedComponentName: text(run.evaluatedComponentName)
+        case .userID: text(run.userID)
+        case .evalType: .text(run.evalType.rawValue)
+        case .evalData: .text(run.evalData.text)
+        case .evalInput: .text(run.evalInput.text)
+        case .createdAt: .integer(run.createdAt)
+        case .updatedAt: run.updatedAt.map(SQLiteValue.integer) ?? .null
+        }
     }
 
     /// Stored JSON text, served as it was written; text that is not JSON (written by another tool) is
@@ -329,8 +309,32 @@ struct TableStatements: Sendable {
     let delete: String
     let deleteReturning: String
 
-    static let columns =
-        "run_id, agent_id, model_id, model_provider, team_id, workflow_id, name, evaluated_component_name, user_id, eval_type, eval_data, eval_input, created_at, updated_at"
+    /// The columns of an eval-runs table, in the order statements select and insert them.
+    enum Column: Int32, SQLiteColumns {
+        case runID, agentID, modelID, modelProvider, teamID, workflowID, name, evaluatedComponentName, userID
+        case evalType, evalData, evalInput, createdAt, updatedAt
+
+        var name: String {
+            switch self {
+            case .runID: "run_id"
+            case .agentID: "agent_id"
+            case .modelID: "model_id"
+            case .modelProvider: "model_provider"
+            case .teamID: "team_id"
+            case .workflowID: "workflow_id"
+            case .name: "name"
+            case .evaluatedComponentName: "evaluated_component_name"
+            case .userID: "user_id"
+            case .evalType: "eval_type"
+            case .evalData: "eval_data"
+            case .evalInput: "eval_input"
+            case .createdAt: "created_at"
+            case .updatedAt: "updated_at"
+            }
+        }
+    }
+
+    static let columns = Column.nameList
 
     init(table: String) {
         self.table = table
@@ -363,11 +367,7 @@ struct TableStatements: Sendable {
         count = "SELECT COUNT(*) FROM \(quoted)"
         select = "SELECT \(Self.columns) FROM \(quoted)"
         selectByID = "SELECT \(Self.columns) FROM \(quoted) WHERE run_id = ?"
-        insert = """
-            INSERT INTO \(quoted) (run_id, eval_type, eval_data, eval_input, name, agent_id, team_id, workflow_id, \
-            model_id, model_provider, evaluated_component_name, user_id, created_at, updated_at) \
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
+        insert = "INSERT INTO \(quoted) (\(Column.nameList)) VALUES (\(Column.placeholders))"
         rename = "UPDATE \(quoted) SET name = ?, updated_at = ? WHERE run_id = ? RETURNING \(Self.columns)"
         delete = "DELETE FROM \(quoted) WHERE run_id IN (SELECT value FROM json_each(?))"
         deleteReturning = delete + " RETURNING run_id"

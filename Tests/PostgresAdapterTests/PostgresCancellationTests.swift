@@ -80,6 +80,24 @@ struct PostgresCancellationTests {
         await admin.close()
     }
 
+    /// A short deadline is kept while the I/O thread already waits for a later one (another connection's
+    /// statement with a long timeout): the new deadline wakes it.
+    @Test func aShortDeadlineIsKeptWhileALongerOneIsPending() async throws {
+        let admin = PostgresAdmin(url: try PostgresTestEnvironment.requireURL())
+        let patient = try await Self.connect(statementTimeoutMilliseconds: 60_000)
+        let hurried = try await Self.connect(statementTimeoutMilliseconds: 300)
+        try await hurried.execute("SET statement_timeout = 0")
+        let long = Task { try await patient.execute("SELECT pg_sleep(6)") }
+        while try await !Self.isActive(patient.backendProcessID, admin: admin) {}
+        let start = ContinuousClock.now
+        await #expect(throws: PostgresError.self) { try await hurried.execute("SELECT pg_sleep(30)") }
+        #expect(ContinuousClock.now - start < .seconds(3), "cancelled after \(ContinuousClock.now - start), not at its own 300 ms deadline")
+        _ = try await long.value
+        patient.close()
+        hurried.close()
+        await admin.close()
+    }
+
     @Test func aStoreConnectsOnFirstUseAndClosesIdleConnectionsOnItsClock() async throws {
         try await PostgresTestEnvironment.withSchema { schema, admin in
             let clock = ManualClock()

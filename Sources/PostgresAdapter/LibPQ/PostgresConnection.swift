@@ -84,6 +84,9 @@ package final class PostgresConnection: Sendable {
         var cancelledBeforeSending: UInt64?
         var preparedStatements: [String: String] = [:]
         var nextStatementNumber = 0
+        /// Cancel requests not yet sent or answered. The server cancels whatever the session runs when a
+        /// request arrives, so a connection is not lent again while one may still land on its next statement.
+        var cancelsInFlight = 0
         /// Where the notifications the connection receives go, once ``notifications()`` was called.
         var listener: AsyncThrowingStream<PostgresNotification, any Error>.Continuation?
     }
@@ -204,12 +207,12 @@ package final class PostgresConnection: Sendable {
 
     // MARK: - State
 
-    /// Whether the connection looks fit for a new statement: open, not broken, outside any transaction,
-    /// and with nothing unread on its socket (an idle session receives nothing unasked, so readable
-    /// data means the server ended it).
+    /// Whether the connection looks fit for a new statement: open, not broken, with no cancel request in
+    /// flight, outside any transaction, and with nothing unread on its socket (an idle session receives
+    /// nothing unasked, so readable data means the server ended it).
     package var isReusable: Bool {
         state.withLock { state in
-            guard let handle = state.handle, !state.isBroken, state.operation == nil,
+            guard let handle = state.handle, !state.isBroken, state.operation == nil, state.cancelsInFlight == 0,
                   PQstatus(handle) == CONNECTION_OK, PQtransactionStatus(handle) == PQTRANS_IDLE
             else { return false }
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
@@ -474,10 +477,12 @@ package final class PostgresConnection: Sendable {
             guard running.cancelReason == nil else { return false }
             running.cancelReason = reason
             state.operation = running
+            state.cancelsInFlight += 1
             return true
         }
         guard send else { return }
         Self.blockingCall("evalgw.postgres.cancel") { [self] in
+            defer { state.withLock { $0.cancelsInFlight -= 1 } }
             // Only if that statement is still the one running.
             guard state.withLock({ $0.operation?.id == operation }) else { return }
             canceller.withLock { address in

@@ -62,8 +62,9 @@ package final class PostgresEventLoop: Sendable {
         /// Counts rebuilds of ``pollList``, so that the thread copies it only when it changed.
         var pollListGeneration = 0
         var isRunning = false
-        /// Whether the thread waits without a timeout, so that a new deadline must wake it.
-        var sleepsWithoutTimeout = false
+        /// When the thread's wait ends by itself (`nil`: it waits without a timeout), so that a statement
+        /// with an earlier deadline wakes it.
+        var wakesAt: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -127,7 +128,8 @@ package final class PostgresEventLoop: Sendable {
             }
             let start = !state.isRunning
             state.isRunning = true
-            return (start, !start && deadline != nil && state.sleepsWithoutTimeout)
+            let earlier = deadline.map { deadline in state.wakesAt.map { deadline < $0 } ?? true } ?? false
+            return (start, !start && earlier)
         }
         if start {
             startThread()
@@ -197,11 +199,8 @@ package final class PostgresEventLoop: Sendable {
                     }
                     next = next.map { min($0, leaveAt) } ?? leaveAt
                 }
-                guard let next else {
-                    state.sleepsWithoutTimeout = true
-                    return -1
-                }
-                state.sleepsWithoutTimeout = false
+                state.wakesAt = next
+                guard let next else { return -1 }
                 let remaining = ContinuousClock.now.duration(to: next)
                 return remaining <= .zero ? 0 : Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
             }

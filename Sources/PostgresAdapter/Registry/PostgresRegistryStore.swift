@@ -67,10 +67,22 @@ public final class PostgresRegistryStore: RegistryStore {
         self.logger = logger
     }
 
-    private enum Column: Int, CaseIterable {
+    /// The columns of the entries table, in the order statements select and insert them.
+    enum Column: Int, PostgresColumns {
         case kind, name, definition, secretSHA256, createdAt, updatedAt, version, removed
 
-        static let list = "kind, name, definition, secret_sha256, created_at, updated_at, version, removed"
+        var name: String {
+            switch self {
+            case .kind: "kind"
+            case .name: "name"
+            case .definition: "definition"
+            case .secretSHA256: "secret_sha256"
+            case .createdAt: "created_at"
+            case .updatedAt: "updated_at"
+            case .version: "version"
+            case .removed: "removed"
+            }
+        }
     }
 
     public func changes(after version: Int64) async throws -> RegistryChanges {
@@ -78,7 +90,7 @@ public final class PostgresRegistryStore: RegistryStore {
             try await connection.inTransaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
                 let current = try await connection.executePrepared("SELECT version FROM \(tables.version) WHERE id = 1", []).int64(0, 0)
                 let rows = try await connection.executePrepared(
-                    "SELECT \(Column.list) FROM \(tables.entries) WHERE version > $1::bigint AND ($1::bigint > 0 OR NOT removed) ORDER BY version",
+                    "SELECT \(Column.selectList) FROM \(tables.entries) WHERE version > $1::bigint AND ($1::bigint > 0 OR NOT removed) ORDER BY version",
                     [String(version)]
                 )
                 let entries = (0..<rows.rowCount).map { Self.entry(rows, $0) }
@@ -116,7 +128,7 @@ public final class PostgresRegistryStore: RegistryStore {
                 stored.isRemoved = false
                 if !created { stored.createdAt = existing.int64(0, 0) }
                 try await connection.executePrepared("""
-                    INSERT INTO \(tables.entries) (\(Column.list)) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint, false)
+                    INSERT INTO \(tables.entries) (\(Column.selectList)) VALUES ($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint, false)
                     ON CONFLICT (kind, name) DO UPDATE SET definition = excluded.definition, secret_sha256 = excluded.secret_sha256,
                         created_at = excluded.created_at, updated_at = excluded.updated_at, version = excluded.version, removed = false
                     """, [
@@ -322,15 +334,16 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     private static func entry(_ rows: PostgresResult, _ row: Int) -> RegistryEntry {
-        RegistryEntry(
-            kind: RegistryEntry.Kind(rawValue: rows.string(row, Column.kind.rawValue)) ?? .database,
-            name: rows.string(row, Column.name.rawValue),
-            definition: rows.string(row, Column.definition.rawValue),
-            secretDigest: rows.optionalString(row, Column.secretSHA256.rawValue).map(bytes(hex:)),
-            createdAt: rows.int64(row, Column.createdAt.rawValue),
-            updatedAt: rows.int64(row, Column.updatedAt.rawValue),
-            version: rows.int64(row, Column.version.rawValue),
-            isRemoved: rows.string(row, Column.removed.rawValue) == "t"
+        let row = PostgresRow<Column>(result: rows, row: row)
+        return RegistryEntry(
+            kind: RegistryEntry.Kind(rawValue: row.string(.kind)) ?? .database,
+            name: row.string(.name),
+            definition: row.string(.definition),
+            secretDigest: row.optionalString(.secretSHA256).map(bytes(hex:)),
+            createdAt: row.int64(.createdAt),
+            updatedAt: row.int64(.updatedAt),
+            version: row.int64(.version),
+            isRemoved: row.string(.removed) == "t"
         )
     }
 
