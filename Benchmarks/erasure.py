@@ -16,7 +16,7 @@ declared database, an admin token, retention off, warnings only), then:
    Verified: the answer is 200 with deleted = T x U and each tenant's part = U; then every file is read
    directly (sqlite3): no `u-1` row left, all R - U other rows present, and exactly one `evalgw_audit`
    record of kind `filter`, principal `bench-admin`, deleted = U, whose ids digest is the digest of the
-   ids removed. The target (DESIGN section 8) is 10 s for 1,000 tenants.
+   ids removed. The target is 10 s for 1,000 tenants.
 3. Audit cost at B = 100: (a) SQLite's own limit without and with the audit record — one connection,
    WAL, synchronous=FULL, one transaction per delete of 100 fresh ids (`DELETE ... json_each(?)`), and
    the same with the gateway's `INSERT INTO evalgw_audit` in the same transaction — each for D seconds
