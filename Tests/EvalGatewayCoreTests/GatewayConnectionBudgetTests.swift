@@ -85,4 +85,28 @@ import Testing
         await poolA.shutdown()
         await poolB.shutdown()
     }
+
+    /// A refused pool whose request has given up does not take the room that comes back: the next
+    /// refused pool with a request waiting does.
+    @Test func roomGoesToARefusedPoolThatStillWaits() async throws {
+        let clock = ManualClock()
+        let budget = GatewayConnectionBudget(limit: 1)
+        let (a, b, c) = (Backend(), Backend(), Backend())
+        let (poolA, poolB, poolC) = (Self.pool(a, clock: clock, budget: budget), Self.pool(b, clock: clock, budget: budget), Self.pool(c, clock: clock, budget: budget))
+        let held = try await poolA.lease()
+        let gaveUp = Task { try await poolB.lease() }
+        await poolB.waitUntil { $0.waiting == 1 }
+        let waiting = Task { try await poolC.lease() }
+        await poolC.waitUntil { $0.waiting == 1 }
+        gaveUp.cancel()
+        await #expect(throws: (any Error).self) { _ = try await gaveUp.value }
+        poolA.release(held, reusable: false)
+        let lease = try await waiting.value
+        #expect(lease.isFresh && c.opened.load(ordering: .relaxed) == 1)
+        #expect(b.opened.load(ordering: .relaxed) == 0)
+        poolC.release(lease, reusable: true)
+        await poolA.shutdown()
+        await poolB.shutdown()
+        await poolC.shutdown()
+    }
 }

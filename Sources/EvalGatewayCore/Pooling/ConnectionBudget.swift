@@ -26,8 +26,9 @@ public protocol IdleConnectionReclaiming: AnyObject, Sendable {
     /// Closes its longest-idle connection (its reservation is given back once closed); `false` when none
     /// was idle.
     func reclaimIdleConnection() -> Bool
-    /// The budget has room again after refusing this pool: it opens a connection for a waiting request.
-    func budgetHasRoom()
+    /// The budget has room again after refusing this pool: it opens a connection if a request still
+    /// waits, and says whether it did.
+    func budgetHasRoom() -> Bool
 }
 
 /// No limit beyond each pool's own size.

@@ -352,8 +352,9 @@ extension ConnectionPool: IdleConnectionReclaiming {
     }
 
     /// Opens a connection for the requests still waiting after the budget refused one.
-    package func budgetHasRoom() {
+    package func budgetHasRoom() -> Bool {
         let effects = state.withLock { state in collect(state.machine.retryOpening(), in: &state) }
         perform(effects)
+        return effects.open != nil
     }
 }

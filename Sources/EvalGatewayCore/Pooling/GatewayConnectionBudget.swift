@@ -53,14 +53,20 @@ public final class GatewayConnectionBudget: ConnectionBudget {
     }
 
     public func release() {
-        let waiting = state.withLock { state -> (any IdleConnectionReclaiming)? in
-            state.reserved -= 1
+        state.withLock { $0.reserved -= 1 }
+        // The first refused pool that still has a request waiting opens a connection.
+        while let pool = nextRefusedPool() {
+            if pool.budgetHasRoom() { return }
+        }
+    }
+
+    private func nextRefusedPool() -> (any IdleConnectionReclaiming)? {
+        state.withLock { state in
             while !state.refused.isEmpty {
                 if let pool = state.refused.removeFirst().pool { return pool }
             }
             return nil
         }
-        waiting?.budgetHasRoom()
     }
 
     public func notifyWhenRoom(_ pool: any IdleConnectionReclaiming) {
