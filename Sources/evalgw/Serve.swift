@@ -39,7 +39,7 @@ struct Serve: AsyncParsableCommand {
         switch configuration.logFormat {
         case .plain:
             LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = PlainLogHandler(label: label)
                 handler.logLevel = level
                 return handler
             }
@@ -50,6 +50,8 @@ struct Serve: AsyncParsableCommand {
                 return handler
             }
         }
+        // Log lines are written in batches: what is pending goes out before the process ends.
+        defer { LogSink.standardError.flush() }
         let logger = Logger(label: "evalgw")
         logger.info("configuration loaded", metadata: ["from": .string(source)])
         let server = try await GatewayServer(configuration: configuration, registry: .builtIn, logger: logger)

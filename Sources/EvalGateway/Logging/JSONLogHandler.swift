@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes one JSON object per log line to standard error:
+/// Writes one JSON object per log line to standard error (through ``LogSink``):
 /// `{"ts":"…","level":"info","label":"evalgw","message":"request","method":"GET",…}`.
 public struct JSONLogHandler: LogHandler {
     private let label: String
@@ -38,6 +38,6 @@ public struct JSONLogHandler: LogHandler {
         writer.endObject()
         var bytes = writer.bytes
         bytes.append(UInt8(ascii: "\n"))
-        bytes.withUnsafeBufferPointer { buffer in _ = write(STDERR_FILENO, buffer.baseAddress, buffer.count) }
+        LogSink.standardError.write(bytes)
     }
 }
