@@ -30,7 +30,7 @@ public struct JSONLogHandler: LogHandler {
         writer.key("level"); writer.write(event.level.rawValue)
         writer.key("label"); writer.write(label)
         writer.key("message"); writer.write(event.message.description)
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        let merged = metadata.merged(with: event)
         for key in merged.keys.sorted() {
             writer.key(key)
             writer.write(merged[key]!.description)

@@ -27,9 +27,7 @@ public struct PlainLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let explicit = event.metadata { merged.merge(explicit) { _, explicit in explicit } }
-        if let error = event.error { merged["error"] = .string("\(error)") }
+        let merged = metadata.merged(with: event)
         var line = Self.timestamp()
         line += " \(event.level)"
         if !label.isEmpty { line += " \(label)" }
