@@ -17,10 +17,24 @@
  *
  * Build: cc -O2 -o sqlite_delete_loop sqlite_delete_loop.c -lsqlite3
  * Usage: sqlite_delete_loop DB --batch B --seconds S [--start N] [--count N] [--prefix e]
- *                           [--width 9] [--table agno_eval_runs] [--savepoint]
+ *                           [--width 9] [--table agno_eval_runs] [--savepoint] [--audit]
  *
  * --savepoint wraps each statement the way the gateway's group commit does (BEGIN IMMEDIATE;
  * SAVEPOINT; DELETE; RELEASE; COMMIT), to show what that transaction shape costs by itself.
+ *
+ * --audit does the rest of the gateway's work for one delete: in the same transaction (BEGIN
+ * IMMEDIATE; DELETE; INSERT; COMMIT), the audit record the gateway writes for every delete, a miss
+ * included, into the table `evalgw_audit` (which the gateway creates in every SQLite file it opens):
+ *
+ *     INSERT INTO evalgw_audit (id, at, principal, request_id, db_id, table_name, kind, ids_count,
+ *                               ids_sha256, filter, deleted, ids) VALUES (?, …)
+ *
+ * with the values the gateway writes for a `DELETE /eval-runs` by B ids on a gateway without
+ * tokens: a time-ordered UUID-like id, the epoch milliseconds, principal "open", a 16-hex-digit
+ * request id, db_id "local", the table's name, kind "ids", ids_count B, a 64-hex-digit digest (a
+ * fixed one: the gateway hashes the ids in the request's task, not in the database), no filter,
+ * the rows the DELETE removed, no ids. The check then also requires one new record per statement
+ * whose `deleted` sum equals the rows removed.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -50,6 +64,53 @@ static long long count_rows(sqlite3 *db, const char *table) {
     return n;
 }
 
+static long long query_int64(sqlite3 *db, const char *sql) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) die(db, "prepare query");
+    if (sqlite3_step(st) != SQLITE_ROW) die(db, "query");
+    long long n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, const char *what) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) die(db, what);
+    return st;
+}
+
+static void run(sqlite3 *db, sqlite3_stmt *st, const char *what) {
+    if (sqlite3_step(st) != SQLITE_DONE) die(db, what);
+    sqlite3_reset(st);
+}
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* An audit record id as the gateway makes them: 48 bits of epoch milliseconds, version 7, a sequence
+ * in place of the first random bits, then 48 random bits, as a 36-character UUID string. */
+static void record_id(char out[37], long long at_ms, unsigned sequence) {
+    unsigned char b[16];
+    for (int i = 0; i < 6; i++) b[i] = (unsigned char)(at_ms >> (40 - 8 * i));
+    b[6] = 0x70 | ((sequence >> 22) & 0x0F);
+    b[7] = (unsigned char)(sequence >> 14);
+    b[8] = 0x80 | ((sequence >> 8) & 0x3F);
+    b[9] = (unsigned char)sequence;
+    for (int i = 10; i < 16; i++) b[i] = (unsigned char)rand();
+    int n = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[n++] = '-';
+        out[n++] = hex_digits[b[i] >> 4];
+        out[n++] = hex_digits[b[i] & 0x0F];
+    }
+    out[n] = 0;
+}
+
+static long long epoch_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
@@ -59,7 +120,7 @@ int main(int argc, char **argv) {
     const char *path = NULL, *prefix = "e", *table = "agno_eval_runs";
     long long batch = 100, start = 0, count = -1, width = 9;
     double seconds = 5;
-    int savepoint = 0;
+    int savepoint = 0, audit = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -71,11 +132,12 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--width") && v) { width = atoll(v); i++; }
         else if (!strcmp(a, "--table") && v) { table = v; i++; }
         else if (!strcmp(a, "--savepoint")) savepoint = 1;
+        else if (!strcmp(a, "--audit")) audit = 1;
         else if (a[0] != '-' && !path) path = a;
         else { fprintf(stderr, "sqlite_delete_loop: bad argument %s\n", a); return 2; }
     }
     if (!path || batch < 1) {
-        fprintf(stderr, "usage: sqlite_delete_loop DB --batch B --seconds S [--start N] [--count N] [--prefix P]\n");
+        fprintf(stderr, "usage: sqlite_delete_loop DB --batch B --seconds S [--start N] [--count N] [--prefix P] [--savepoint] [--audit]\n");
         return 2;
     }
 
@@ -89,6 +151,21 @@ int main(int argc, char **argv) {
     snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE run_id IN (SELECT value FROM json_each(?))", table);
     sqlite3_stmt *del;
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &del, NULL) != SQLITE_OK) die(db, "prepare delete");
+
+    /* The audit record's statement and the explicit transaction around the two statements. */
+    sqlite3_stmt *ins = NULL, *begin = NULL, *commit = NULL;
+    const char *audit_table = "evalgw_audit";
+    if (audit) {
+        ins = prepare(db, "INSERT INTO evalgw_audit (id, at, principal, request_id, db_id, table_name, kind, ids_count, "
+                          "ids_sha256, filter, deleted, ids) VALUES (?, ?, 'open', ?, 'local', ?, 'ids', ?, ?, NULL, ?, NULL)",
+                      "prepare audit insert (is there an evalgw_audit table?)");
+        begin = prepare(db, "BEGIN IMMEDIATE", "prepare begin");
+        commit = prepare(db, "COMMIT", "prepare commit");
+    }
+    const char *digest = "3f0a9d5e1c7b24680fedcba9876543210123456789abcdef0f1e2d3c4b5a6978";
+    long long audit_before = audit ? count_rows(db, audit_table) : 0;
+    long long audit_deleted_before = audit ? query_int64(db, "SELECT COALESCE(SUM(deleted), 0) FROM evalgw_audit") : 0;
+    srand((unsigned)time(NULL));
 
     long long before = count_rows(db, table);
 
@@ -113,14 +190,33 @@ int main(int argc, char **argv) {
         next += batch;
         if (savepoint && sqlite3_exec(db, "BEGIN IMMEDIATE; SAVEPOINT delete_request;", NULL, NULL, NULL) != SQLITE_OK)
             die(db, "begin");
+        if (audit && !savepoint) run(db, begin, "begin");
         sqlite3_bind_text(del, 1, body, (int)n, SQLITE_STATIC);
         int rc = sqlite3_step(del);
         if (rc != SQLITE_DONE) die(db, "delete");
         sqlite3_reset(del);
         sqlite3_clear_bindings(del);
-        deleted += sqlite3_changes64(db);
+        long long removed = sqlite3_changes64(db);
+        deleted += removed;
+        if (audit) {
+            char id[37], request_id[17];
+            long long at = epoch_ms();
+            record_id(id, at, (unsigned)tx);
+            for (int k = 0; k < 16; k++) request_id[k] = hex_digits[rand() & 0x0F];
+            request_id[16] = 0;
+            sqlite3_bind_text(ins, 1, id, 36, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 2, at);
+            sqlite3_bind_text(ins, 3, request_id, 16, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 4, table, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 5, batch);
+            sqlite3_bind_text(ins, 6, digest, 64, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 7, removed);
+            run(db, ins, "audit insert");
+            sqlite3_clear_bindings(ins);
+        }
         if (savepoint && sqlite3_exec(db, "RELEASE delete_request; COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
             die(db, "commit");
+        if (audit && !savepoint) run(db, commit, "commit");
         ids_sent += batch;
         double t1 = now_seconds();
         if ((size_t)tx < max_tx) lat[tx] = t1 - t;
@@ -135,11 +231,20 @@ int main(int argc, char **argv) {
     double p50 = nl ? lat[(size_t)(0.50 * (nl - 1))] : 0, p99 = nl ? lat[(size_t)(0.99 * (nl - 1))] : 0;
 
     int ok = (before - after) == deleted;
-    printf("LIMIT savepoint=%d batch=%lld tx=%lld ids_sent=%lld deleted=%lld seconds=%.3f tx_per_s=%.1f ids_per_s=%.1f "
+    long long audit_rows = 0;
+    if (audit) {
+        audit_rows = count_rows(db, audit_table) - audit_before;
+        long long audit_deleted = query_int64(db, "SELECT COALESCE(SUM(deleted), 0) FROM evalgw_audit") - audit_deleted_before;
+        ok = ok && audit_rows == tx && audit_deleted == deleted;
+    }
+    printf("LIMIT savepoint=%d audit=%d audit_rows=%lld batch=%lld tx=%lld ids_sent=%lld deleted=%lld seconds=%.3f tx_per_s=%.1f ids_per_s=%.1f "
            "p50_ms=%.3f p99_ms=%.3f rows_before=%lld rows_after=%lld next_id=%lld verify=%s\n",
-           savepoint, batch, tx, ids_sent, deleted, elapsed, elapsed > 0 ? tx / elapsed : 0, elapsed > 0 ? deleted / elapsed : 0,
+           savepoint, audit, audit_rows, batch, tx, ids_sent, deleted, elapsed, elapsed > 0 ? tx / elapsed : 0, elapsed > 0 ? deleted / elapsed : 0,
            p50 * 1e3, p99 * 1e3, before, after, next, ok ? "VERIFIED" : "MISMATCH");
     sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(begin);
+    sqlite3_finalize(commit);
     sqlite3_close(db);
     free(body);
     free(lat);
