@@ -115,6 +115,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // A bare Hummingbird server (one route): the floor `Benchmarks/http_cost.sh` measures the gateway against.
+        .executableTarget(
+            name: "evalgw-http-floor",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/HTTPFloor",
+            swiftSettings: swiftSettings
+        ),
+
         // The storage contract in executable form, for any adapter's own tests.
         .target(name: "AdapterConformance", dependencies: ["EvalGatewayCore"], swiftSettings: swiftSettings),
 

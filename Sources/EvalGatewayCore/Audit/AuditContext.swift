@@ -65,7 +65,9 @@ public enum AuditRecordID {
         bytes[7] = UInt8(truncatingIfNeeded: step >> 14)
         bytes[8] = 0x80 | UInt8(truncatingIfNeeded: step >> 8) & 0x3F
         bytes[9] = UInt8(truncatingIfNeeded: step)
-        for index in 10..<16 { bytes[index] = UInt8.random(in: .min ... .max, using: &generator) }
+        // One draw for the six random bytes: each draw from the system generator is a system call.
+        let random = generator.next()
+        for index in 10..<16 { bytes[index] = UInt8(truncatingIfNeeded: random >> (8 * UInt64(index - 10))) }
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         for (index, byte) in bytes.enumerated() {

@@ -4,6 +4,8 @@ extension Collection where Element: Sendable {
     public func concurrentMap<T: Sendable>(maxParallel: Int, _ transform: @escaping @Sendable (Element) async -> T) async -> [T] {
         let elements = Array(self)
         guard !elements.isEmpty else { return [] }
+        // One element (a request naming one database): run it in this task, without a child task to start and join.
+        if elements.count == 1 { return [await transform(elements[0])] }
         return await withTaskGroup(of: (Int, T).self) { group in
             var results = [T?](repeating: nil, count: elements.count)
             var next = 0

@@ -34,7 +34,7 @@ struct AuditRoutes: Sendable {
         }
         let raw = parameters["db_id"].map(String.init).flatMap { $0.isEmpty ? nil : $0 } ?? "*"
         let targets = try services.resolveDatabases(raw, table: nil, context: context)
-        let isFanOut = raw == "*" || raw.contains(",")
+        let isFanOut = raw == "*" || raw.utf8.contains(UInt8(ascii: ","))
         let (depth, overflow) = page.multipliedReportingOverflow(by: limit)
         if isFanOut, overflow || depth > Self.maximumFanOutDepth {
             throw AgnoError.validation(ValidationIssue(

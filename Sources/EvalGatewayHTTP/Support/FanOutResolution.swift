@@ -27,7 +27,9 @@ extension GatewayServices {
     /// repeated one names the whole value; an unknown database, or one the token may not touch, names that
     /// element. A `table` must be registered in every database named. Each database's rate is taken.
     func resolveSelection(_ parameters: FlatDictionary<Substring, Substring>, context: GatewayRequestContext) throws -> DatabaseSelection {
-        guard let raw = parameters["db_id"].map(String.init), raw == "*" || raw.contains(",") else {
+        // The comma is looked for in the bytes: `String.contains(_: String)` is Foundation's, a bridge to
+        // `NSString` on every request.
+        guard let raw = parameters["db_id"].map(String.init), raw == "*" || raw.utf8.contains(UInt8(ascii: ",")) else {
             return .one(try resolveTarget(parameters, context: context))
         }
         let table = parameters["table"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
