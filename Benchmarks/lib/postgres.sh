@@ -20,7 +20,7 @@ pg_rows_for() { # pg_rows_for B|miss
         *:1|*:miss) echo 200000 ;;
         quick:100) echo 1000000 ;;
         quick:1000) echo 2500000 ;;
-        full:100) echo 3000000 ;;
+        full:100) echo 6000000 ;;
         full:1000) echo 8000000 ;;
         *) echo "$NSEED" ;;
     esac

@@ -21,14 +21,15 @@ public final class MemoryEvalRunStore: EvalRunStore {
     }
 
     public func listEvalRuns(in table: String, matching query: EvalRunQuery) async throws -> EvalRunPage {
-        let matching = try tables.withLock { tables in
-            try Self.rows(of: table, in: tables).values.filter(query.matches)
-        }
         let ordering = EvalRunOrdering(column: query.sortBy, order: query.sortOrder)
-        let sorted = matching.sorted(by: ordering.areInIncreasingOrder)
-        let start = min(query.offset, sorted.count)
-        let end = min(start + query.limit, sorted.count)
-        return EvalRunPage(runs: Array(sorted[start..<end]), totalCount: sorted.count)
+        let (first, total) = try tables.withLock { tables in
+            // Only the rows up to the page's end are kept in order, not the whole table sorted.
+            let (wanted, overflow) = query.offset.addingReportingOverflow(query.limit)
+            return try Self.rows(of: table, in: tables).values.lazy.filter(query.matches)
+                .firstInOrder(overflow ? Int.max : wanted, by: ordering.areInIncreasingOrder)
+        }
+        let start = min(query.offset, first.count)
+        return EvalRunPage(runs: Array(first[start...]), totalCount: total)
     }
 
     public func evalRun(id: String, in table: String) async throws -> EvalRun? {
