@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
         --seconds) SECONDS_PER_RUN=$2; shift ;;
         --rounds) ROUNDS=$2; shift ;;
         --connections) CONNS=$2; shift ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "http_cost.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
     shift
