@@ -43,7 +43,8 @@ public struct AuditDigest: Sendable, Equatable {
         sorted.sort { precedes($0, $1) }
         var distinct: [String] = []
         distinct.reserveCapacity(sorted.count)
-        for id in sorted where distinct.last.map({ !$0.utf8.elementsEqual(id.utf8) }) ?? true {
+        // Sorted: an id is new when the last one kept sorts strictly before it (`memcmp`, not a byte loop).
+        for id in sorted where distinct.last.map({ precedes($0, id) }) ?? true {
             distinct.append(id)
         }
         return distinct

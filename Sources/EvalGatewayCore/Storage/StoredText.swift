@@ -23,7 +23,7 @@ public enum StoredText {
 
     /// Checks a list of ids.
     public static func validate(ids: [String]) throws(StorageError) {
-        for id in ids where id.utf8.contains(0) {
+        for id in ids where id.utf8.withContiguousStorageIfAvailable({ $0.contains(0) }) ?? id.utf8.contains(0) {
             throw .invalid("eval_run_ids must not contain NUL characters")
         }
     }
