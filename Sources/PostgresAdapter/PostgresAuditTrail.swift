@@ -13,33 +13,7 @@ final class PostgresAuditTrail: Sendable {
     private let isPrepared = Mutex(false)
 
     /// The columns, in the order of ``allValues(of:)`` and of a read row.
-    enum Column: Int, PostgresColumns {
-        case id, at, principal, requestID, databaseID, table, kind, idsCount, idsSHA256, filter, deleted, ids
-
-        var name: String {
-            switch self {
-            case .id: "id"
-            case .at: "at"
-            case .principal: "principal"
-            case .requestID: "request_id"
-            case .databaseID: "db_id"
-            case .table: "table_name"
-            case .kind: "kind"
-            case .idsCount: "ids_count"
-            case .idsSHA256: "ids_sha256"
-            case .filter: "filter"
-            case .deleted: "deleted"
-            case .ids: "ids"
-            }
-        }
-
-        var selected: String {
-            switch self {
-            case .filter, .ids: "\(name)::text"
-            default: name
-            }
-        }
-    }
+    typealias Column = AuditTableColumn
 
     static let columns = Column.nameList
 

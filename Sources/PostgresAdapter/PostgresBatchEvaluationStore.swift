@@ -228,46 +228,10 @@ public final class PostgresBatchEvaluationStore: BatchEvaluationStore {
     // MARK: - Rows
 
     /// The columns of the jobs table, in the order statements select and insert them.
-    enum Column: Int, PostgresColumns {
-        case id, arn, name, description, status, evaluators, sessions, dataSourceConfig, results, errorDetails
-        case createdAt, updatedAt, clientToken, parametersHash, evalRunsTable, leaseOwner, leaseExpiresAt
-
-        var name: String {
-            switch self {
-            case .id: "id"
-            case .arn: "arn"
-            case .name: "name"
-            case .description: "description"
-            case .status: "status"
-            case .evaluators: "evaluators"
-            case .sessions: "sessions"
-            case .dataSourceConfig: "data_source_config"
-            case .results: "results"
-            case .errorDetails: "error_details"
-            case .createdAt: "created_at"
-            case .updatedAt: "updated_at"
-            case .clientToken: "client_token"
-            case .parametersHash: "parameters_hash"
-            case .evalRunsTable: "eval_runs_table"
-            case .leaseOwner: "lease_owner"
-            case .leaseExpiresAt: "lease_expires_at"
-            }
-        }
-    }
+    typealias Column = BatchEvaluationTableColumn
 
     /// The columns a job's state is read from.
-    enum StateColumn: Int, PostgresColumns {
-        case status, leaseOwner, leaseExpiresAt, updatedAt
-
-        var name: String {
-            switch self {
-            case .status: "status"
-            case .leaseOwner: "lease_owner"
-            case .leaseExpiresAt: "lease_expires_at"
-            case .updatedAt: "updated_at"
-            }
-        }
-    }
+    typealias StateColumn = BatchEvaluationStateColumn
 
     /// The job's values, in ``Column`` order.
     private static func values(of job: BatchEvaluation) throws -> [String?] {

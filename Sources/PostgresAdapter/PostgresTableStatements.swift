@@ -58,38 +58,8 @@ struct PostgresTableStatements: Sendable {
     let delete: String
     let deleteReturning: String
 
-    /// The columns of an eval-runs table, in the order statements select them. JSON columns are read as
-    /// text, so that `json` and `jsonb` columns (an existing Agno table may have either) read the same way.
-    enum Column: Int, PostgresColumns {
-        case runID, agentID, modelID, modelProvider, teamID, workflowID, name, evaluatedComponentName, userID
-        case evalType, evalData, evalInput, createdAt, updatedAt
-
-        var name: String {
-            switch self {
-            case .runID: "run_id"
-            case .agentID: "agent_id"
-            case .modelID: "model_id"
-            case .modelProvider: "model_provider"
-            case .teamID: "team_id"
-            case .workflowID: "workflow_id"
-            case .name: "name"
-            case .evaluatedComponentName: "evaluated_component_name"
-            case .userID: "user_id"
-            case .evalType: "eval_type"
-            case .evalData: "eval_data"
-            case .evalInput: "eval_input"
-            case .createdAt: "created_at"
-            case .updatedAt: "updated_at"
-            }
-        }
-
-        var selected: String {
-            switch self {
-            case .evalData, .evalInput: "\(name)::text AS \(name)"
-            default: name
-            }
-        }
-    }
+    /// The columns of an eval-runs table, in the order statements select them (JSON columns as text).
+    typealias Column = EvalRunTableColumn
 
     init(table: String, defaultSchema: String) throws(ConfigurationError) {
         let (schema, name) = try PostgresIdentifier.split(table: table, defaultSchema: defaultSchema, key: "tables")

@@ -25,26 +25,7 @@ enum SQLiteAuditTrail {
         """
 
     /// The columns of the audit table, in the order statements select and insert them.
-    enum Column: Int32, SQLiteColumns {
-        case id, at, principal, requestID, databaseID, table, kind, idsCount, idsSHA256, filter, deleted, ids
-
-        var name: String {
-            switch self {
-            case .id: "id"
-            case .at: "at"
-            case .principal: "principal"
-            case .requestID: "request_id"
-            case .databaseID: "db_id"
-            case .table: "table_name"
-            case .kind: "kind"
-            case .idsCount: "ids_count"
-            case .idsSHA256: "ids_sha256"
-            case .filter: "filter"
-            case .deleted: "deleted"
-            case .ids: "ids"
-            }
-        }
-    }
+    typealias Column = AuditTableColumn
 
     private static let columns = Column.nameList
     private static let insertSQL = "INSERT INTO \(table) (\(columns)) VALUES (\(Column.placeholders))"

@@ -310,29 +310,7 @@ struct TableStatements: Sendable {
     let deleteReturning: String
 
     /// The columns of an eval-runs table, in the order statements select and insert them.
-    enum Column: Int32, SQLiteColumns {
-        case runID, agentID, modelID, modelProvider, teamID, workflowID, name, evaluatedComponentName, userID
-        case evalType, evalData, evalInput, createdAt, updatedAt
-
-        var name: String {
-            switch self {
-            case .runID: "run_id"
-            case .agentID: "agent_id"
-            case .modelID: "model_id"
-            case .modelProvider: "model_provider"
-            case .teamID: "team_id"
-            case .workflowID: "workflow_id"
-            case .name: "name"
-            case .evaluatedComponentName: "evaluated_component_name"
-            case .userID: "user_id"
-            case .evalType: "eval_type"
-            case .evalData: "eval_data"
-            case .evalInput: "eval_input"
-            case .createdAt: "created_at"
-            case .updatedAt: "updated_at"
-            }
-        }
-    }
+    typealias Column = EvalRunTableColumn
 
     static let columns = Column.nameList
 

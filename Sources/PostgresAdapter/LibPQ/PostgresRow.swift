@@ -1,8 +1,8 @@
+import EvalGatewayCore
+
 /// The columns of a table as statements select them: the order of the cases is the order of the select
 /// list, so a row is read by column name and adding a column cannot shift the other reads.
-protocol PostgresColumns: CaseIterable, RawRepresentable where RawValue == Int, AllCases == [Self] {
-    /// The column's name in the table.
-    var name: String { get }
+protocol PostgresColumns: TableColumns {
     /// The column as the select list reads it (a JSON column as text: `results::text AS results`); by
     /// default its name.
     var selected: String { get }
@@ -13,9 +13,6 @@ extension PostgresColumns {
 
     /// The select list: every column, in order.
     static var selectList: String { allCases.map(\.selected).joined(separator: ", ") }
-
-    /// The column names, in order (for an `INSERT`).
-    static var nameList: String { allCases.map(\.name).joined(separator: ", ") }
 }
 
 /// One row of a ``PostgresResult``, read by column: the columns of `Column` start at `offset` (where a
